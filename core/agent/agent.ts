@@ -1,0 +1,447 @@
+import type { Clock, TimerHandle } from '../common/clock.js';
+import { uuidBase64, uuidV4 } from '../common/ids.js';
+import type { Resources } from '../common/resources.js';
+import type { Rng } from '../common/rng.js';
+import type { Containerizer, Termination } from '../containerizer/containerizer.js';
+import type { Attribute, FrameworkInfo, Task, TaskInfo, TaskState, TaskStatus } from '../protocol/mesos/v1.js';
+import { isTerminalState } from '../protocol/mesos/v1.js';
+import type { AgentCall, AgentEvent } from '../protocol/plateau/agentLink.js';
+import type { AgentStore, TaskCheckpoint } from './agentStore.js';
+import type { MasterLink, MasterStream } from './masterLink.js';
+import { StatusUpdateRetry } from './statusUpdateRetry.js';
+
+/** AGENT_VERSION is the Mesos agent version Plateau's agent reports. */
+export const AGENT_VERSION = '1.11.0';
+
+/** DEFAULT_KILL_GRACE_MS is the command executor's grace between SIGTERM and SIGKILL without a kill policy. */
+export const DEFAULT_KILL_GRACE_MS = 3000;
+
+/** SandboxManager makes run directories and schedules their removal; the agent never touches paths itself. */
+export interface SandboxManager {
+  /** create makes `<work_dir>/slaves/<agent>/frameworks/<fw>/executors/<ex>/runs/<container>` (and `latest`). */
+  create(ids: { agentId: string; frameworkId: string; executorId: string; containerId: string }): Promise<string>;
+  /** scheduleGc removes `dir` after `--gc_delay`. */
+  scheduleGc(dir: string): void;
+}
+
+/** AgentSettings are the facts the agent advertises and the knobs it honours. */
+export interface AgentSettings {
+  hostname: string;
+  ip: string;
+  port: number;
+  resources: Resources;
+  attributes: Attribute[];
+  /** registrationBackoffMs is Mesos's `--registration_backoff_factor`: reconnect delays are drawn from [0, factor·2ⁿ]. */
+  registrationBackoffMs: number;
+  capabilities: string[];
+}
+
+/** AgentOptions are the agent's collaborators, wired by the composition root. */
+export interface AgentOptions {
+  settings: AgentSettings;
+  clock: Clock;
+  rng: Rng;
+  store: AgentStore;
+  link: MasterLink;
+  containerizer: Containerizer;
+  sandboxes: SandboxManager;
+  log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+}
+
+/** TaskRun is a task the agent is running or still reporting on. */
+interface TaskRun extends TaskCheckpoint {
+  killing?: boolean;
+}
+
+/**
+ * Agent runs tasks on one machine for the master: it registers (or re-registers with its checkpointed
+ * id), launches what the master sends through a `Containerizer`, and reports every task state change
+ * as a status update that it re-sends until the framework acknowledges it. Everything needed to carry
+ * on after its own restart is checkpointed through `AgentStore` before it is acted on.
+ */
+export class Agent {
+  agentId: string | undefined;
+  masterInfo: { hostname?: string; pid?: string } | undefined;
+  readonly frameworks = new Map<string, FrameworkInfo & { id: { value: string } }>();
+  readonly runs = new Map<string, TaskRun>();
+  readonly completed: TaskRun[] = [];
+  readonly startTime: number;
+  private stream: MasterStream | undefined;
+  private registered = false;
+  private reconnectTimer: TimerHandle | undefined;
+  private attempts = 0;
+  private disposed = false;
+  private readonly retry: StatusUpdateRetry;
+  /** inFlight holds event handlers and container watchers still running, so `dispose` can wait for their checkpoints. */
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly options: AgentOptions) {
+    this.startTime = options.clock.now();
+    this.retry = new StatusUpdateRetry(options.clock, (key) => this.forwardHead(key));
+  }
+
+  get settings(): AgentSettings {
+    return this.options.settings;
+  }
+
+  get clock(): Clock {
+    return this.options.clock;
+  }
+
+  /** containerUsage reads a live container's statistics for `/monitor/statistics` and `GET_CONTAINERS`. */
+  containerUsage(containerId: string): Promise<Record<string, number>> {
+    return this.options.containerizer.usage(containerId);
+  }
+
+  get connected(): boolean {
+    return this.registered && this.stream !== undefined;
+  }
+
+  /** start recovers checkpointed tasks and containers, then connects to the master. */
+  async start(): Promise<void> {
+    const checkpoint = await this.options.store.load();
+    this.agentId = checkpoint.agentId;
+    for (const f of checkpoint.frameworks) this.frameworks.set(f.id.value, f);
+    const containers = checkpoint.tasks.flatMap((t) => (t.container && !isTerminalState(t.state) ? [t.container] : []));
+    const alive = new Set(await this.options.containerizer.recover(containers));
+    for (const task of checkpoint.tasks) {
+      const run: TaskRun = { ...task };
+      this.runs.set(key(task.frameworkId, task.task.task_id.value), run);
+      if (run.container && !isTerminalState(run.state)) {
+        if (!alive.has(run.container.containerId)) this.log('info', `Task ${task.task.task_id.value} ended while the agent was down`);
+        this.watch(run, run.container.containerId);
+      } else if (!run.container && !isTerminalState(run.state)) {
+        await this.update(run, 'TASK_FAILED', { reason: 'REASON_AGENT_RESTARTED', message: 'Task was not started before the agent restarted' });
+      }
+    }
+    this.log('info', `Agent recovered ${this.runs.size} tasks (${alive.size} containers alive)`);
+    this.connect();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Master link
+
+  private connect(): void {
+    if (this.disposed) return;
+    this.reconnectTimer = undefined;
+    const s = this.settings;
+    const agentInfo = { hostname: s.hostname, port: s.port, resources: s.resources.toJSON(), ...(s.attributes.length ? { attributes: s.attributes } : {}) };
+    const call: Extract<AgentCall, { type: 'REGISTER' | 'REREGISTER' }> =
+      this.agentId === undefined
+        ? { type: 'REGISTER', register: { agent_info: agentInfo, ip: s.ip, version: AGENT_VERSION, capabilities: s.capabilities } }
+        : {
+            type: 'REREGISTER',
+            reregister: {
+              agent_info: { ...agentInfo, id: { value: this.agentId } },
+              ip: s.ip,
+              version: AGENT_VERSION,
+              capabilities: s.capabilities,
+              tasks: [...this.runs.values()].map((r) => this.taskJson(r)),
+              frameworks: [...this.frameworks.values()],
+            },
+          };
+    this.options.link.open(call, (e) => this.track(this.onEvent(e)), (err) => this.onLinkClosed(err)).then(
+      (stream) => {
+        if (this.disposed) stream.close();
+        else this.stream = stream;
+      },
+      (err: Error) => this.onLinkClosed(err),
+    );
+  }
+
+  private onLinkClosed(err?: Error): void {
+    const wasRegistered = this.registered;
+    this.stream = undefined;
+    this.registered = false;
+    if (this.disposed) return;
+    if (wasRegistered) this.log('warn', `Lost the master${err ? `: ${err.message}` : ''}; reconnecting`);
+    const cap = Math.min(60_000, this.settings.registrationBackoffMs * 2 ** Math.min(this.attempts, 10));
+    this.attempts++;
+    const delay = Math.max(50, Math.floor(this.options.rng.next() * cap));
+    this.reconnectTimer?.cancel();
+    this.reconnectTimer = this.options.clock.setTimeout(() => this.connect(), delay);
+  }
+
+  private async onEvent(event: AgentEvent): Promise<void> {
+    try {
+      switch (event.type) {
+        case 'REGISTERED': {
+          const id = event.registered.agent_id.value;
+          if (this.agentId !== id) {
+            this.agentId = id;
+            await this.options.store.saveAgentId(id);
+          }
+          this.masterInfo = event.registered.master_info;
+          this.registered = true;
+          this.attempts = 0;
+          this.log('info', `Registered with master ${event.registered.master_info.pid ?? ''} as agent ${id}`);
+          for (const k of this.runs.keys()) this.forwardHead(k);
+          return;
+        }
+        case 'RUN_TASK':
+          await this.runTask(event.run_task.framework_info, event.run_task.task, event.run_task.task.task_id.value);
+          return;
+        case 'RUN_TASK_GROUP':
+          for (const task of event.run_task_group.task_group.tasks) await this.runTask(event.run_task_group.framework_info, task, event.run_task_group.executor.executor_id.value);
+          return;
+        case 'KILL_TASK':
+          await this.killTask(event.kill_task.framework_id.value, event.kill_task.task_id.value, graceOf(event.kill_task.kill_policy));
+          return;
+        case 'ACKNOWLEDGE':
+          await this.acknowledge(event.acknowledge.framework_id.value, event.acknowledge.task_id.value, event.acknowledge.uuid);
+          return;
+        case 'SHUTDOWN_FRAMEWORK':
+          await this.shutdownFramework(event.shutdown_framework.framework_id.value);
+          return;
+        case 'UPDATE_FRAMEWORK':
+          this.frameworks.set(event.update_framework.framework_info.id.value, event.update_framework.framework_info);
+          await this.options.store.saveFramework(event.update_framework.framework_info);
+          return;
+        case 'SHUTDOWN':
+          this.log('error', `Master asked this agent to shut down: ${event.shutdown.message}`);
+          return;
+        case 'HEARTBEAT':
+          return;
+      }
+    } catch (err) {
+      this.log('error', `Failed to handle ${event.type}: ${(err as Error).stack ?? String(err)}`);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Tasks
+
+  private async runTask(framework: FrameworkInfo & { id: { value: string } }, task: TaskInfo, executorId: string): Promise<void> {
+    const frameworkId = framework.id.value;
+    const k = key(frameworkId, task.task_id.value);
+    if (this.runs.has(k)) {
+      this.log('warn', `Ignoring duplicate launch of task ${task.task_id.value}`);
+      return;
+    }
+    if (!this.frameworks.has(frameworkId)) await this.options.store.saveFramework(framework);
+    this.frameworks.set(frameworkId, framework);
+    const containerId = uuidV4(this.options.rng);
+    const sandboxDir = await this.options.sandboxes.create({ agentId: this.agentId ?? 'unknown', frameworkId, executorId, containerId });
+    const run: TaskRun = { frameworkId, task, executorId, state: 'TASK_STAGING', pending: [], statuses: [], sandboxDir };
+    this.runs.set(k, run);
+    await this.options.store.saveTask(run);
+    if (task.container?.type === 'DOCKER' && this.options.containerizer.name !== 'docker') {
+      await this.update(run, 'TASK_FAILED', { reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: `Containerizer '${this.options.containerizer.name}' cannot launch DOCKER containers` });
+      return;
+    }
+    if (!task.command) {
+      await this.update(run, 'TASK_FAILED', { reason: 'REASON_EXECUTOR_TERMINATED', message: 'Custom executors are not supported by this agent; use the command executor' });
+      return;
+    }
+    await this.update(run, 'TASK_STARTING', {});
+    try {
+      const status = await this.options.containerizer.launch({
+        containerId,
+        sandboxDir,
+        command: { shell: task.command.shell !== false, ...(task.command.value !== undefined ? { value: task.command.value } : {}), ...(task.command.arguments ? { arguments: task.command.arguments } : {}), ...(task.command.user ? { user: task.command.user } : {}) },
+        env: this.taskEnvironment(run, containerId),
+        resources: { cpus: run.task.resources ? scalarOf(run.task.resources, 'cpus') : 0, mem: run.task.resources ? scalarOf(run.task.resources, 'mem') : 0 },
+      });
+      run.container = { ...status, sandboxDir };
+      await this.options.store.saveTask(run);
+      this.watch(run, containerId);
+      if (run.killing) return;
+      await this.update(run, 'TASK_RUNNING', { container_status: { container_id: { value: containerId }, executor_pid: status.pid, network_infos: [{ ip_addresses: [{ protocol: 'IPv4', ip_address: this.settings.ip }] }] } });
+    } catch (err) {
+      await this.update(run, 'TASK_FAILED', { reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: `Failed to launch container: ${(err as Error).message}` });
+    }
+  }
+
+  private taskEnvironment(run: TaskRun, containerId: string): Record<string, string> {
+    const env: Record<string, string> = {
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      MESOS_SANDBOX: run.sandboxDir,
+      MESOS_DIRECTORY: run.sandboxDir,
+      MESOS_TASK_ID: run.task.task_id.value,
+      MESOS_FRAMEWORK_ID: run.frameworkId,
+      MESOS_EXECUTOR_ID: run.executorId,
+      MESOS_SLAVE_ID: this.agentId ?? '',
+      MESOS_AGENT_ID: this.agentId ?? '',
+      MESOS_AGENT_ENDPOINT: `${this.settings.ip}:${this.settings.port}`,
+      MESOS_SLAVE_PID: `slave(1)@${this.settings.ip}:${this.settings.port}`,
+      MESOS_CONTAINER_NAME: `mesos-${containerId}`,
+      MESOS_CHECKPOINT: this.frameworks.get(run.frameworkId)?.checkpoint ? '1' : '0',
+    };
+    for (const v of run.task.command?.environment?.variables ?? []) {
+      if ((v.type ?? 'VALUE') === 'VALUE' && v.value !== undefined) env[v.name] = v.value;
+    }
+    return env;
+  }
+
+  private watch(run: TaskRun, containerId: string): void {
+    this.options.containerizer.wait(containerId).then(
+      (t) => this.track(this.terminated(run, t)),
+      (err: Error) => this.track(this.terminated(run, { state: 'TASK_FAILED', reason: 'REASON_EXECUTOR_TERMINATED', message: `Failed to wait for container: ${err.message}` })),
+    );
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch((err: unknown) => this.log('error', `Agent operation failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+  }
+
+  private async terminated(run: TaskRun, t: Termination): Promise<void> {
+    if (isTerminalState(run.state)) return;
+    const state: TaskState = run.killing ? 'TASK_KILLED' : t.state;
+    await this.update(run, state, { ...(t.reason ? { reason: t.reason } : {}), message: t.message });
+  }
+
+  private async killTask(frameworkId: string, taskId: string, graceMs: number): Promise<void> {
+    const run = this.runs.get(key(frameworkId, taskId));
+    if (!run || isTerminalState(run.state)) {
+      if (!run) this.log('warn', `Cannot kill unknown task ${taskId} of framework ${frameworkId}`);
+      return;
+    }
+    if (run.killing) return;
+    run.killing = true;
+    const framework = this.frameworks.get(frameworkId);
+    if ((framework?.capabilities ?? []).some((c) => c.type === 'TASK_KILLING_STATE')) await this.update(run, 'TASK_KILLING', {});
+    if (!run.container) {
+      await this.update(run, 'TASK_KILLED', { reason: 'REASON_TASK_KILLED_DURING_LAUNCH', message: 'Task killed before it was launched' });
+      return;
+    }
+    await this.options.containerizer.kill(run.container.containerId, graceMs);
+  }
+
+  private async shutdownFramework(frameworkId: string): Promise<void> {
+    const kills = [...this.runs.values()].filter((r) => r.frameworkId === frameworkId && !isTerminalState(r.state)).map((r) => this.killTask(frameworkId, r.task.task_id.value, DEFAULT_KILL_GRACE_MS));
+    await Promise.all(kills);
+    for (const [k, r] of [...this.runs]) {
+      if (r.frameworkId !== frameworkId) continue;
+      this.runs.delete(k);
+      this.retry.cancel(k);
+      this.keepCompleted(r);
+    }
+    this.frameworks.delete(frameworkId);
+    await this.options.store.removeFramework(frameworkId);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Status updates
+
+  /** update records a new state for `run` as a status update and starts delivering it. */
+  private async update(run: TaskRun, state: TaskState, extra: Partial<TaskStatus>): Promise<void> {
+    const status: TaskStatus = {
+      task_id: run.task.task_id,
+      state,
+      source: 'SOURCE_EXECUTOR',
+      agent_id: { value: this.agentId ?? '' },
+      executor_id: { value: run.executorId },
+      timestamp: this.options.clock.now() / 1000,
+      uuid: uuidBase64(this.options.rng),
+      ...extra,
+    };
+    run.state = state;
+    run.statuses.push(status);
+    if (run.statuses.length > 8) run.statuses.splice(0, run.statuses.length - 8);
+    // Whether this update heads the stream is decided now: updates queued behind it while the
+    // checkpoint is written must not make it skip its turn.
+    const isHead = run.pending.length === 0;
+    run.pending.push(status);
+    await this.options.store.saveTask(run);
+    if (isHead && run.pending[0] === status) this.forwardHead(key(run.frameworkId, run.task.task_id.value));
+  }
+
+  /** forwardHead (re)sends the oldest unacknowledged update of a task and arms its retry. */
+  private forwardHead(k: string): void {
+    const run = this.runs.get(k);
+    const head = run?.pending[0];
+    if (!run || !head) {
+      this.retry.cancel(k);
+      return;
+    }
+    this.retry.arm(k);
+    if (!this.connected || !this.stream || this.agentId === undefined) return;
+    const call = { type: 'STATUS_UPDATE' as const, agent_id: { value: this.agentId }, status_update: { framework_id: { value: run.frameworkId }, status: { ...head, agent_id: { value: this.agentId } }, latest_state: run.state } };
+    this.options.link.post(call, this.stream.linkId).catch((err: Error) => this.log('warn', `Status update ${head.state} for task ${head.task_id.value} not delivered yet: ${err.message}`));
+  }
+
+  private async acknowledge(frameworkId: string, taskId: string, uuid: string): Promise<void> {
+    const k = key(frameworkId, taskId);
+    const run = this.runs.get(k);
+    if (!run || run.pending[0]?.uuid !== uuid) return;
+    run.pending.shift();
+    this.retry.reset(k);
+    if (run.pending.length > 0) {
+      await this.options.store.saveTask(run);
+      this.forwardHead(k);
+      return;
+    }
+    this.retry.cancel(k);
+    if (isTerminalState(run.state)) {
+      this.runs.delete(k);
+      await this.options.store.removeTask(frameworkId, taskId);
+      this.keepCompleted(run);
+      this.options.sandboxes.scheduleGc(run.sandboxDir);
+    } else {
+      await this.options.store.saveTask(run);
+    }
+  }
+
+  private keepCompleted(run: TaskRun): void {
+    this.completed.push(run);
+    if (this.completed.length > 1000) this.completed.shift();
+  }
+
+  /** taskJson renders a run as a v1 `Task`, for re-registration and the agent's state endpoints. */
+  taskJson(run: TaskRun): Task {
+    const head = run.pending[0];
+    return {
+      name: run.task.name,
+      task_id: run.task.task_id,
+      framework_id: { value: run.frameworkId },
+      executor_id: { value: run.executorId },
+      agent_id: { value: this.agentId ?? '' },
+      state: run.state,
+      resources: run.task.resources ?? [],
+      statuses: run.statuses,
+      ...(head ? { status_update_state: head.state, status_update_uuid: head.uuid } : {}),
+      ...(run.task.labels ? { labels: run.task.labels } : {}),
+      ...(run.task.discovery ? { discovery: run.task.discovery } : {}),
+      ...(run.task.container ? { container: run.task.container } : {}),
+      ...(run.task.health_check ? { health_check: run.task.health_check } : {}),
+      ...(run.task.kill_policy ? { kill_policy: run.task.kill_policy } : {}),
+    };
+  }
+
+  private log(level: 'info' | 'warn' | 'error', msg: string): void {
+    this.options.log?.(level, msg);
+  }
+
+  /** dispose closes the link and timers; tasks keep running so a restarted agent can recover them. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.reconnectTimer?.cancel();
+    this.retry.dispose();
+    this.stream?.close();
+    this.stream = undefined;
+    await this.options.containerizer.dispose();
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  /** destroy kills every task as well (demo shutdown), then disposes. */
+  async destroy(graceMs = DEFAULT_KILL_GRACE_MS): Promise<void> {
+    await this.options.containerizer.destroyAll(graceMs);
+    await this.dispose();
+  }
+}
+
+function key(frameworkId: string, taskId: string): string {
+  return `${frameworkId}\u0000${taskId}`;
+}
+
+function graceOf(policy: { grace_period?: { nanoseconds: number } } | undefined): number {
+  const ns = policy?.grace_period?.nanoseconds;
+  return ns !== undefined ? Math.max(0, Number(ns) / 1e6) : DEFAULT_KILL_GRACE_MS;
+}
+
+function scalarOf(resources: readonly { name: string; scalar?: { value: number } }[], name: string): number {
+  return resources.filter((r) => r.name === name).reduce((sum, r) => sum + Number(r.scalar?.value ?? 0), 0);
+}

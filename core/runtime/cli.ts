@@ -1,0 +1,199 @@
+import { Command } from 'commander';
+import { statfsSync, mkdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseAttributes, Resources, withAgentDefaults } from '../common/resources.js';
+import { formatDuration } from '../common/duration.js';
+import type { MasterFlags } from '../master/masterFlags.js';
+import { createAgent, type RunningAgent } from './createAgent.js';
+import { createMaster, type RunningMaster } from './createMaster.js';
+import { addFlags, readFlags, type FlagSpec } from './flagSpec.js';
+import { consoleLogger } from './logger.js';
+
+/** MASTER_FLAGS are `plateau master`'s flags, named and defaulted as Mesos 1.11's master flags. */
+export const MASTER_FLAGS: FlagSpec[] = [
+  { name: 'ip', kind: 'string', help: 'IP address to listen on', default: '127.0.0.1' },
+  { name: 'port', kind: 'number', help: 'Port to listen on', default: '5050' },
+  { name: 'hostname', kind: 'string', help: 'Hostname the master advertises (defaults to the IP)' },
+  { name: 'work_dir', kind: 'string', help: 'Directory for the registry; required unless --registry=in_memory' },
+  { name: 'registry', kind: 'string', help: "Persistence strategy for the registry: 'replicated_log' (SQLite under work_dir) or 'in_memory'", default: 'replicated_log' },
+  { name: 'allocation_interval', kind: 'duration', help: 'Amount of time to wait between allocation cycles', default: '1secs' },
+  { name: 'offer_timeout', kind: 'duration', help: 'Duration after which an outstanding offer is rescinded (unset: never)' },
+  { name: 'agent_ping_timeout', kind: 'duration', help: 'How long the master waits for an agent to come back before counting a missed ping', default: '15secs' },
+  { name: 'max_agent_ping_timeouts', kind: 'number', help: 'Missed pings after which an agent is marked unreachable', default: '5' },
+  { name: 'agent_reregister_timeout', kind: 'duration', help: 'How long agents have to re-register after a master failover', default: '10mins' },
+  { name: 'max_completed_frameworks', kind: 'number', help: 'Completed frameworks kept in memory', default: '50' },
+  { name: 'max_completed_tasks_per_framework', kind: 'number', help: 'Completed tasks kept per framework', default: '1000' },
+  { name: 'cluster', kind: 'string', help: 'Human readable name for the cluster' },
+  { name: 'quiet', kind: 'boolean', help: 'Log only warnings and errors', default: 'false' },
+];
+
+/** AGENT_FLAGS are `plateau agent`'s flags, named and defaulted as Mesos 1.11's agent flags. */
+export const AGENT_FLAGS: FlagSpec[] = [
+  { name: 'master', kind: 'string', help: 'The master to register with: host:port or http://host:port' },
+  { name: 'ip', kind: 'string', help: 'IP address to listen on and advertise', default: '127.0.0.1' },
+  { name: 'port', kind: 'number', help: 'Port to listen on', default: '5051' },
+  { name: 'hostname', kind: 'string', help: 'Hostname the agent advertises (defaults to the IP)' },
+  { name: 'work_dir', kind: 'string', help: 'Directory for sandboxes and checkpoints (required)' },
+  { name: 'resources', kind: 'string', help: "Total consumable resources, e.g. 'cpus:4;mem:2048;ports:[31000-32000]' or a JSON array; missing ones are detected" },
+  { name: 'attributes', kind: 'string', help: "Attributes of the machine, e.g. 'rack:abc;zone:west'" },
+  { name: 'default_role', kind: 'string', help: 'Role for resources given without one', default: '*' },
+  { name: 'containerizers', kind: 'string', help: 'Comma-separated containerizers', default: 'mesos' },
+  { name: 'isolation', kind: 'string', help: 'Isolation mechanisms', default: 'posix/cpu,posix/mem' },
+  { name: 'gc_delay', kind: 'duration', help: 'Maximum time a finished sandbox is kept before removal', default: '1weeks' },
+  { name: 'registration_backoff_factor', kind: 'duration', help: 'Backoff factor for (re-)registration attempts', default: '1secs' },
+  { name: 'quiet', kind: 'boolean', help: 'Log only warnings and errors', default: 'false' },
+];
+
+function masterUrl(master: string): string {
+  if (master.startsWith('zk://')) throw new Error('--master=zk://... needs ZooKeeper support, which this build does not have yet');
+  return /^https?:\/\//.test(master) ? master : `http://${master}`;
+}
+
+/** detectHardware reads what Mesos autodetects for absent resources: cores, memory and the work_dir's disk, in MB. */
+function detectHardware(workDir: string): { cpus: number; memMB: number; diskMB: number } {
+  mkdirSync(workDir, { recursive: true });
+  const fs = statfsSync(workDir);
+  return { cpus: os.cpus().length, memMB: Math.floor(os.totalmem() / 1048576), diskMB: Math.floor((fs.blocks * fs.bsize) / 1048576) };
+}
+
+function loadResourcesFlag(text: string | undefined, defaultRole: string): Resources {
+  if (!text) return Resources.empty();
+  const body = text.startsWith('file://') ? readFileSync(text.slice('file://'.length), 'utf8') : text;
+  return Resources.parse(body.trim(), defaultRole);
+}
+
+function flagStrings(values: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+}
+
+async function startMaster(opts: Record<string, unknown>): Promise<RunningMaster> {
+  const f = readFlags(MASTER_FLAGS, opts, process.env);
+  if (f.registry !== 'in_memory' && f.registry !== 'replicated_log') throw new Error(`Invalid --registry '${String(f.registry)}': expected 'replicated_log' or 'in_memory'`);
+  if (f.registry === 'replicated_log' && !f.work_dir) throw new Error('--work_dir is required with --registry=replicated_log');
+  const log = consoleLogger('master', f.quiet === true);
+  const flags: Partial<MasterFlags> = { ...(f as Partial<MasterFlags>), hostname: String(f.hostname ?? f.ip), work_dir: String(f.work_dir ?? '') };
+  const running = await createMaster(flags, { log });
+  process.stdout.write(`Master listening on ${running.url}\n`);
+  return running;
+}
+
+async function startAgent(opts: Record<string, unknown>, log = consoleLogger('agent', opts.quiet === true || opts.quiet === 'true')): Promise<RunningAgent> {
+  const f = readFlags(AGENT_FLAGS, opts, process.env);
+  if (!f.master) throw new Error('--master is required (e.g. --master=127.0.0.1:5050)');
+  if (!f.work_dir) throw new Error('--work_dir is required');
+  const workDir = String(f.work_dir);
+  const defaultRole = String(f.default_role);
+  const resources = withAgentDefaults(loadResourcesFlag(f.resources as string | undefined, defaultRole), detectHardware(workDir));
+  const attributes = f.attributes ? parseAttributes(String(f.attributes)) : [];
+  const display = flagStrings({ ...f, gc_delay: formatDuration(Number(f.gc_delay)), registration_backoff_factor: formatDuration(Number(f.registration_backoff_factor)) });
+  const running = await createAgent(
+    {
+      master: masterUrl(String(f.master)),
+      ip: String(f.ip),
+      port: Number(f.port),
+      hostname: String(f.hostname ?? f.ip),
+      work_dir: workDir,
+      resources,
+      attributes,
+      gc_delay: Number(f.gc_delay),
+      registration_backoff_factor: Number(f.registration_backoff_factor),
+      containerizers: String(f.containerizers),
+      flags: display,
+    },
+    { log },
+  );
+  process.stdout.write(`Agent listening on ${running.url} with ${resources.toString()}\n`);
+  return running;
+}
+
+/** runUntilSignalled keeps a process up until SIGINT/SIGTERM, then disposes what it started. */
+function runUntilSignalled(dispose: () => Promise<void>): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`Received ${signal}; shutting down\n`);
+    dispose().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`Shutdown failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function demo(opts: Record<string, unknown>): Promise<void> {
+  const agentsCount = Number(opts.agents ?? 3);
+  const workDir = String(opts.work_dir ?? join(os.homedir(), '.plateau', 'demo'));
+  const log = consoleLogger('demo', opts.quiet === true);
+  const master = await startMaster({ ip: '127.0.0.1', port: String(opts.port ?? 5050), work_dir: join(workDir, 'master'), quiet: opts.quiet, allocation_interval: opts.allocation_interval ?? '1secs', agent_ping_timeout: '5secs', max_agent_ping_timeouts: '3' }).catch(async (err: Error) => {
+    if (!/EADDRINUSE/.test(err.message)) throw err;
+    log.warn(`Port ${String(opts.port ?? 5050)} is taken; picking a free port`);
+    return startMaster({ ip: '127.0.0.1', port: '0', work_dir: join(workDir, 'master'), quiet: opts.quiet });
+  });
+  const hw = { cpus: os.cpus().length, memMB: Math.floor(os.totalmem() / 1048576) };
+  const agents: RunningAgent[] = [];
+  for (let i = 0; i < agentsCount; i++) {
+    // Demo agents share this machine: each gets its own loopback address (so hostname constraints and
+    // ports behave as on separate hosts), a share of the memory, and its own block of ports.
+    const ip = `127.0.0.${i + 2}`;
+    const memShare = Math.max(256, Math.floor((hw.memMB - 1024) / agentsCount));
+    const ports = `[${31000 + i * 1000}-${31999 + i * 1000}]`;
+    agents.push(
+      await startAgent(
+        { master: master.url, ip, port: '5051', hostname: ip, work_dir: join(workDir, `agent-${i + 1}`), resources: `cpus:${hw.cpus};mem:${memShare};disk:10240;ports:${ports}`, attributes: `rack:rack-${(i % 2) + 1};zone:zone-${i + 1}`, quiet: opts.quiet, gc_delay: '1hrs' },
+        consoleLogger(`agent-${i + 1}`, opts.quiet === true),
+      ),
+    );
+  }
+  process.stdout.write(
+    [
+      '',
+      'Plateau demo cluster is running:',
+      `  Mesos master         ${master.url}   (state: ${master.url}/master/state, scheduler API: ${master.url}/api/v1/scheduler)`,
+      ...agents.map((a, i) => `  agent-${i + 1}              ${a.url}`),
+      `  offers stream        ${master.url}/plateau/v1/offers`,
+      `  work dir             ${workDir}`,
+      'Press Ctrl-C to stop (tasks are stopped with the cluster).',
+      '',
+    ].join('\n'),
+  );
+  runUntilSignalled(async () => {
+    for (const a of agents) await a.destroy();
+    await master.dispose();
+  });
+}
+
+/** buildProgram assembles the `plateau` command line. */
+export function buildProgram(): Command {
+  const program = new Command('plateau').description('Plateau: a Mesos-compatible cluster and operations console').showHelpAfterError();
+  addFlags(program.command('master').description('Run a Mesos-compatible master'), MASTER_FLAGS).action(async (opts: Record<string, unknown>) => {
+    const m = await startMaster(opts);
+    runUntilSignalled(() => m.dispose());
+  });
+  addFlags(program.command('agent').description('Run an agent that registers with a master'), AGENT_FLAGS).action(async (opts: Record<string, unknown>) => {
+    const a = await startAgent(opts);
+    runUntilSignalled(() => a.dispose());
+  });
+  program
+    .command('demo')
+    .description('Run a single-laptop demo cluster: a master and three agents in one process')
+    .option('--agents <n>', 'number of agents', '3')
+    .option('--port <port>', 'master port (a free one is picked if taken)', '5050')
+    .option('--work_dir <dir>', 'where the demo keeps its state (default ~/.plateau/demo)')
+    .option('--allocation_interval <duration>', 'allocation interval', '1secs')
+    .option('--quiet', 'log only warnings and errors')
+    .action(demo);
+  return program;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
