@@ -16,7 +16,7 @@ const agents: Record<string, PlateauProcess> = {};
 let framework: SchedulerClient;
 const frameworkInfo = { user: 'root', name: 'plateau-test-framework', failover_timeout: 3600, checkpoint: true, capabilities: [{ type: 'MULTI_ROLE' }], roles: ['*'] };
 
-const masterArgs = (port: number) => ['master', `--port=${port}`, `--work_dir=${join(dir.path, 'master')}`, '--allocation_interval=100ms', '--agent_ping_timeout=500ms', '--max_agent_ping_timeouts=2', '--quiet'];
+const masterArgs = (port: number) => ['master', `--port=${port}`, `--work_dir=${join(dir.path, 'master')}`, '--allocation_interval=100ms', '--agent_ping_timeout=2secs', '--max_agent_ping_timeouts=3', '--quiet'];
 const agentArgs = (name: string, base: number) => [
   'agent',
   `--master=${master.url}`,
@@ -198,6 +198,27 @@ describe('a master and two agents as separate processes', { timeout: 240_000 }, 
     assert.equal(answer.update.status.state, 'TASK_RUNNING');
     assert.equal(answer.update.status.reason, 'REASON_RECONCILIATION');
     assert.deepEqual((await sleeps()).map((p) => p.pid), pids, 'the task process kept running');
+  });
+
+  it('recovers a running task when its agent restarts, and can still kill it', async () => {
+    const pids = (await sleeps()).map((p) => p.pid);
+    assert.equal(pids.length, 1);
+    const agentId = (await getJson(`${master.url}/master/slaves`)).slaves.find((s: any) => s.hostname === 'agent-a').id;
+    await agents.a?.kill('SIGKILL');
+    agents.a = await startPlateau(agentArgs('agent-a', 31000));
+    await waitFor(async () => {
+      const slave = (await getJson(`${master.url}/master/slaves`)).slaves.find((s: any) => s.id === agentId);
+      return slave?.active && slave.reregistered_time !== undefined;
+    }, 15_000, 'agent-a re-registered');
+    const agentState = await getJson(`${agents.a.url}/state`);
+    const task = agentState.frameworks[0].executors.flatMap((e: any) => e.tasks).find((t: any) => t.id === 'long-a');
+    assert.equal(task?.state, 'TASK_RUNNING');
+    assert.deepEqual((await sleeps()).map((p) => p.pid), pids, 'the same task process, re-adopted');
+    const from = framework.events.length;
+    await framework.call({ type: 'KILL', kill: { task_id: { value: 'long-a' }, agent_id: { value: agentId } } });
+    const killed = await framework.next((e) => e.type === 'UPDATE' && e.update.status.task_id.value === 'long-a' && e.update.status.state === 'TASK_KILLED', 15_000, from);
+    assert.equal(killed.update.status.source, 'SOURCE_EXECUTOR');
+    await waitFor(async () => (await sleeps()).length === 0, 10_000, 'recovered task process gone');
   });
 
   it('answers bad input as Mesos does and changes nothing', async () => {
