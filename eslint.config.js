@@ -35,7 +35,7 @@ export default tseslint.config(
   },
   {
     files: ['core/protocol/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [noNode, { group: ['../../*', '!../../common/*'], message: 'protocol imports only common' }] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [noNode, { group: ['../../*', '!../../common', '!../../common/*'], message: 'protocol imports only common' }] }] },
   },
   {
     files: ['core/allocator/**/*.ts'],

@@ -31,6 +31,10 @@ import {
 } from './resourceValues.js';
 import { isStrictSubroleOf, validateRole } from './roles.js';
 
+// Scalars are kept as integer thousandths, exact only below 2^53 (about 9e12 units); Mesos's own fixed-point
+// conversion overflows somewhat later, so nothing real is lost.
+const TOO_LARGE = 'Invalid scalar resource: value is too large';
+
 /** parseText reads the Mesos text form of `--resources` into canonical entries, with Mesos's errors. */
 export function parseText(text: string, defaultRole: string): Entry[] {
   const metas = new Map<string, Meta>();
@@ -69,6 +73,7 @@ export function parseText(text: string, defaultRole: string): Entry[] {
     if (value.type === 'SCALAR') {
       const milli = toMilli(value.value);
       if (value.value !== 0 && milli <= 0) throw invalid('Invalid scalar resource: value <= 0');
+      if (!Number.isSafeInteger(milli)) throw invalid(TOO_LARGE);
       entries.push(makeEntry(name, 'SCALAR', meta, milli, NO_NUMBERS, NO_ITEMS));
     } else if (value.type === 'RANGES') {
       const error = checkRangePairs(value.pairs);
@@ -211,6 +216,7 @@ export function entryFromJSON(raw: unknown, defaultRole: string): Entry | undefi
     if (!Number.isFinite(value)) return 'Invalid scalar resource: value must be finite';
     milli = toMilli(value);
     if (value !== 0 && milli <= 0) return 'Invalid scalar resource: value <= 0';
+    if (!Number.isSafeInteger(milli)) return TOO_LARGE;
   } else if (type === 'RANGES') {
     const r = raw['ranges'];
     if (!isRecord(r) || hasScalar || hasSet) return 'Invalid ranges resource';
