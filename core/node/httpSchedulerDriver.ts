@@ -1,0 +1,149 @@
+import http from 'node:http';
+import type { Clock, TimerHandle } from '../common/clock.js';
+import type { Rng } from '../common/rng.js';
+import type { SchedulerDriver, SchedulerHandlers } from '../framework/schedulerDriver.js';
+import type { SchedulerCall, SchedulerEvent } from '../protocol/mesos/scheduler.js';
+import type { FrameworkInfo } from '../protocol/mesos/v1.js';
+import { RecordIoDecoder } from '../protocol/recordio.js';
+
+/**
+ * HttpSchedulerDriver speaks the v1 scheduler API to a master over HTTP: SUBSCRIBE keeps a chunked
+ * RecordIO response open, calls are short POSTs with `Mesos-Stream-Id`. It follows `307` redirects to
+ * the leading master, treats missed heartbeats as a lost connection, and re-subscribes with the
+ * framework id after a randomised, growing backoff.
+ */
+export class HttpSchedulerDriver implements SchedulerDriver {
+  frameworkId: string | undefined;
+  private streamId: string | undefined;
+  private req: http.ClientRequest | undefined;
+  private info: FrameworkInfo | undefined;
+  private handlers: SchedulerHandlers | undefined;
+  private retryTimer: TimerHandle | undefined;
+  private watchdog: TimerHandle | undefined;
+  private attempts = 0;
+  private disposed = false;
+  private live = false;
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+
+  constructor(
+    private master: string,
+    private readonly clock: Clock,
+    private readonly rng: Rng,
+  ) {}
+
+  get connected(): boolean {
+    return this.live;
+  }
+
+  start(info: FrameworkInfo, handlers: SchedulerHandlers): void {
+    this.info = info;
+    this.handlers = handlers;
+    this.subscribe();
+  }
+
+  private subscribe(): void {
+    if (this.disposed || !this.info) return;
+    const info = this.frameworkId ? { ...this.info, id: { value: this.frameworkId } } : this.info;
+    const body = JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: info } });
+    const req = http.request(new URL('/api/v1/scheduler', this.master), { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' } });
+    this.req = req;
+    req.on('response', (res) => {
+      if (res.statusCode === 307 && res.headers.location) {
+        res.resume();
+        this.master = new URL(res.headers.location.startsWith('//') ? `http:${res.headers.location}` : res.headers.location, this.master).origin;
+        this.retry('redirected to the leading master', 0);
+        return;
+      }
+      if (res.statusCode !== 200) {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => this.retry(`SUBSCRIBE answered ${res.statusCode}: ${text}`));
+        return;
+      }
+      this.streamId = String(res.headers['mesos-stream-id'] ?? '');
+      const decoder = new RecordIoDecoder();
+      res.on('data', (chunk: Buffer) => {
+        let records: string[];
+        try {
+          records = decoder.decode(chunk);
+        } catch (err) {
+          req.destroy(err as Error);
+          return;
+        }
+        for (const record of records) this.onEvent(JSON.parse(record) as SchedulerEvent);
+      });
+      res.on('close', () => this.retry('subscription closed'));
+    });
+    req.on('error', (err) => this.retry(err.message));
+    req.end(body);
+  }
+
+  private onEvent(event: SchedulerEvent): void {
+    if (event.type === 'SUBSCRIBED') {
+      this.frameworkId = event.subscribed.framework_id.value;
+      this.live = true;
+      this.attempts = 0;
+      this.armWatchdog(event.subscribed.heartbeat_interval_seconds * 1000);
+    } else if (event.type === 'HEARTBEAT') {
+      this.armWatchdog();
+    }
+    this.handlers?.onEvent(event);
+  }
+
+  private heartbeatMs = 15_000;
+  private armWatchdog(intervalMs?: number): void {
+    if (intervalMs) this.heartbeatMs = intervalMs;
+    this.watchdog?.cancel();
+    // Mesos's scheduler library gives up after about five missed heartbeats.
+    this.watchdog = this.clock.setTimeout(() => this.req?.destroy(new Error('missed heartbeats')), this.heartbeatMs * 5);
+  }
+
+  private retry(reason: string, delayMs?: number): void {
+    if (this.req) {
+      this.req.removeAllListeners('response');
+      this.req.destroy();
+      this.req = undefined;
+    }
+    this.watchdog?.cancel();
+    const wasLive = this.live;
+    this.live = false;
+    this.streamId = undefined;
+    if (this.disposed) return;
+    if (wasLive) this.handlers?.onDisconnected(reason);
+    if (this.retryTimer) return;
+    const cap = Math.min(30_000, 250 * 2 ** Math.min(this.attempts++, 7));
+    this.retryTimer = this.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      this.subscribe();
+    }, delayMs ?? Math.floor(this.rng.next() * cap) + 50);
+  }
+
+  call(call: Omit<SchedulerCall, 'framework_id'>): Promise<void> {
+    if (!this.live || !this.frameworkId || !this.streamId) return Promise.reject(new Error('not subscribed'));
+    const body = JSON.stringify({ ...call, framework_id: { value: this.frameworkId } });
+    return new Promise((resolve, reject) => {
+      const req = http.request(new URL('/api/v1/scheduler', this.master), {
+        method: 'POST',
+        agent: this.agent,
+        headers: { 'Content-Type': 'application/json', 'Mesos-Stream-Id': this.streamId as string, 'Content-Length': Buffer.byteLength(body) },
+      });
+      req.setTimeout(10_000, () => req.destroy(new Error('master did not answer within 10 s')));
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => (res.statusCode === 202 || res.statusCode === 200 ? resolve() : reject(new Error(`${call.type} answered ${res.statusCode}: ${text}`))));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.retryTimer?.cancel();
+    this.watchdog?.cancel();
+    this.req?.destroy();
+    this.live = false;
+    this.agent.destroy();
+  }
+}
