@@ -47,7 +47,6 @@ export function validateSandboxId(kind: string, id: string): void {
   if (id.length > 255) throw invalid(`${kind} must not be greater than 255 characters`);
   if (id === '.' || id === '..') throw invalid(`'${id}' is disallowed`);
   // Control characters and both path separators are rejected, as Mesos does.
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f/\\]/.test(id)) throw invalid(`'${id}' contains invalid characters`);
 }
 

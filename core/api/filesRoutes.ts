@@ -111,11 +111,10 @@ async function read(resolve: ResolveVirtualPath, query: Query, request: FastifyR
     length = 0;
   }
   const real = await resolveOrNotFound(resolve, path);
+  await requireRegularFile(real, 'read');
   const handle = await open(real, 'r');
   try {
-    const s = await handle.stat();
-    if (s.isDirectory()) throw invalidRequest('Cannot read a directory.\n');
-    const size = s.size;
+    const size = (await handle.stat()).size;
     const answer = (data: string): unknown => sendJson(request, reply, { data, offset: offset === -1 ? size : offset });
     if (start >= size) return answer('');
     const wanted = Math.min(length ?? size - start, MAX_READ_LENGTH);
@@ -131,8 +130,7 @@ async function read(resolve: ResolveVirtualPath, query: Query, request: FastifyR
 async function download(resolve: ResolveVirtualPath, query: Query, reply: FastifyReply): Promise<unknown> {
   const path = requirePath(query);
   const real = await resolveOrNotFound(resolve, path);
-  const s = await stat(real);
-  if (s.isDirectory()) throw invalidRequest('Cannot download a directory.\n');
+  const s = await requireRegularFile(real, 'download');
   const name = basename(real);
   // Fastify owns the stream from here: it pipes it and destroys it when the response ends or the client goes away.
   return reply
@@ -200,13 +198,50 @@ export class FileAttachments {
         if (isFsError(err)) return undefined;
         throw err;
       }
-      if (canonical !== root && !canonical.startsWith(root.endsWith('/') ? root : `${root}/`)) {
-        throw new CoreError('INVALID', `'${candidate}' is inaccessible`);
-      }
+      if (!isWithin(canonical, root)) throw new CoreError('INVALID', `'${candidate}' is inaccessible`);
       return canonical;
     }
     return undefined;
   };
+}
+
+/**
+ * confineTo wraps a hand-written resolver so that whatever it returns is canonicalised and must lie inside `root`
+ * (e.g. `<work_dir>/slaves`): a mapping built with `path.join` alone lets `..` segments and symlinks planted by a
+ * task reach any file the agent can read.
+ */
+export function confineTo(root: string, resolve: ResolveVirtualPath): (virtualPath: string) => Promise<string | undefined> {
+  return async (virtualPath) => {
+    const candidate = await resolve(virtualPath);
+    if (candidate === undefined) return undefined;
+    let canonicalRoot: string;
+    let canonical: string;
+    try {
+      canonicalRoot = await realpath(root);
+      canonical = await realpath(candidate);
+    } catch (err) {
+      if (isFsError(err)) return undefined;
+      throw err;
+    }
+    if (!isWithin(canonical, canonicalRoot)) throw new CoreError('INVALID', `'${candidate}' is inaccessible`);
+    return canonical;
+  };
+}
+
+function isWithin(path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`);
+}
+
+/**
+ * requireRegularFile refuses directories (with Mesos's message) and also FIFOs, sockets and devices a task may have
+ * created in its sandbox: opening a FIFO blocks until a writer appears, which would tie up one of libuv's few
+ * file-system threads per request.
+ */
+async function requireRegularFile(real: string, verb: 'read' | 'download'): Promise<Stats> {
+  const s = await stat(real);
+  if (s.isDirectory()) throw invalidRequest(`Cannot ${verb} a directory.\n`);
+  if (!s.isFile()) throw invalidRequest(`Cannot ${verb} a special file.\n`);
+  return s;
 }
 
 function requirePath(query: Query): string {

@@ -138,7 +138,7 @@ export class RecordIoSink<E> implements EventSink<E> {
 export function sendJson(request: FastifyRequest, reply: FastifyReply, body: unknown): FastifyReply {
   const jsonp = (request.query as Record<string, string | undefined>).jsonp;
   if (jsonp && /^[A-Za-z_$][\w$.]*$/.test(jsonp)) {
-    return reply.type('text/javascript').send(`${jsonp}(${JSON.stringify(body)});`);
+    return reply.type('text/javascript').send(`${jsonp}(${JSON.stringify(body)})`);
   }
   return reply.type('application/json').send(JSON.stringify(body));
 }

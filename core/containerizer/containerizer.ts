@@ -90,7 +90,10 @@ export interface Containerizer {
   usage(containerId: string): Promise<Record<string, number>>;
   /** containers lists the ids of live containers. */
   containers(): string[];
-  /** dispose stops watchers and timers only; tasks keep running, because agent restarts must not kill tasks. */
+  /**
+   * dispose stops watchers and timers only; tasks keep running, because agent restarts must not kill tasks. Pending
+   * `wait()`s stay unsettled (their containers have not ended); later calls reject with `UNAVAILABLE`.
+   */
   dispose(): Promise<void>;
   /** destroyAll kills every live container (used to shut a demo cluster down). */
   destroyAll(gracePeriodMs: number): Promise<void>;

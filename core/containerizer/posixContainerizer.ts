@@ -88,7 +88,7 @@ function deferred<T>(): Deferred<T> {
     resolve = res;
     reject = rej;
   });
-  // A container nobody waits for may still be rejected on dispose; that must not become an unhandled rejection.
+  // A failed launch rejects `done` even when nobody waits on it; that must not become an unhandled rejection.
   promise.catch(() => undefined);
   return { promise, resolve, reject };
 }
@@ -198,6 +198,7 @@ export class PosixContainerizer implements Containerizer {
   }
 
   wait(containerId: string): Promise<Termination> {
+    if (this.disposed) return Promise.reject(new CoreError('UNAVAILABLE', 'Containerizer disposed'));
     const c = this.live.get(containerId);
     if (c) return c.done.promise;
     const termination = this.finished.get(containerId);
@@ -277,13 +278,13 @@ export class PosixContainerizer implements Containerizer {
     this.disposed = true;
     this.poll?.cancel();
     this.poll = undefined;
-    const gone = new CoreError('UNAVAILABLE', 'Containerizer disposed');
+    // Pending `wait()`s are left unsettled on purpose: the containers have not ended, and an agent that is going
+    // down must not record them as failed. The next agent instance learns their fate through `recover`.
     for (const c of this.live.values()) {
       c.escalation?.handle.cancel();
       c.escalation = undefined;
-      c.exitSubscription?.dispose();
+      void c.exitSubscription?.dispose();
       c.child?.release();
-      c.done.reject(gone);
     }
     this.live.clear();
     this.finished.clear();
@@ -377,9 +378,15 @@ export class PosixContainerizer implements Containerizer {
 
   private async signal(c: Container, signal: NodeJS.Signals): Promise<void> {
     if (!c.status) return;
-    try {
+    if (signal !== 'SIGKILL') {
       // See WRAPPER_SCRIPT: the record must exist before the signal is sent. SIGKILL needs none (nothing survives it).
-      if (signal !== 'SIGKILL') await this.launcher.writeText(killSignalPath(c.sandboxDir), `${signal.replace(/^SIG/, '')}\n`);
+      try {
+        await this.launcher.writeText(killSignalPath(c.sandboxDir), `${signal.replace(/^SIG/, '')}\n`);
+      } catch (err) {
+        this.warn(`Failed to record ${signal} for container '${c.id}'`, err);
+      }
+    }
+    try {
       await this.launcher.signalSession(identityOf(c.status), signal);
     } catch (err) {
       this.warn(`Failed to send ${signal} to container '${c.id}'`, err);
@@ -395,7 +402,7 @@ export class PosixContainerizer implements Containerizer {
     c.state = 'terminated';
     c.escalation?.handle.cancel();
     c.escalation = undefined;
-    c.exitSubscription?.dispose();
+    void c.exitSubscription?.dispose();
     c.child?.release();
     await this.signal(c, 'SIGKILL');
     if (outcome.kind === 'unknown' && c.killed) {

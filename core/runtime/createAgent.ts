@@ -7,7 +7,7 @@ import { Agent } from '../agent/agent.js';
 import { Sandboxes } from '../agent/sandbox.js';
 import { SandboxGc } from '../agent/sandboxGc.js';
 import { registerAgentRoutes } from '../api/agentRoutes.js';
-import { registerFilesRoutes } from '../api/filesRoutes.js';
+import { confineTo, registerFilesRoutes } from '../api/filesRoutes.js';
 import { PosixContainerizer } from '../containerizer/posixContainerizer.js';
 import { ChildProcessLauncher } from '../node/childProcessLauncher.js';
 import { CryptoRng } from '../node/cryptoRng.js';
@@ -71,7 +71,8 @@ export async function createAgent(config: AgentConfig, deps: { log: Logger; cloc
     log: (level, msg) => deps.log[level](msg),
   });
   registerAgentRoutes(app, agent, () => config.flags);
-  registerFilesRoutes(app, { resolve: (virtualPath) => resolveSandboxPath(agent, config.work_dir, virtualPath) });
+  // Only sandboxes are exposed; confineTo resolves symlinks and `..` so a task cannot point outside them.
+  registerFilesRoutes(app, { resolve: confineTo(join(config.work_dir, 'slaves'), (virtualPath) => resolveSandboxPath(agent, config.work_dir, virtualPath)) });
   await app.listen({ host: config.ip, port: config.port });
   const address = app.server.address();
   // With `--port=0` the real port is known only after listen; the agent advertises it when it registers.

@@ -103,7 +103,7 @@ describe('master and agent HTTP APIs', { timeout: 120_000 }, () => {
     const flags = await getJson(`${m.url}/master/flags`);
     assert.equal(flags.flags.registry, 'in_memory');
     const jsonp = await (await fetch(`${m.url}/master/state-summary?jsonp=cb`)).text();
-    assert.match(jsonp, /^cb\(\{.*\}\);$/s);
+    assert.match(jsonp, /^cb\(\{.*\}\)$/s);
     assert.equal((await fetch(`${m.url}/master/health`)).status, 200);
     const redirect = await fetch(`${m.url}/master/redirect`, { redirect: 'manual' });
     assert.equal(redirect.status, 307);
@@ -223,6 +223,10 @@ describe('master and agent HTTP APIs', { timeout: 120_000 }, () => {
     assert.equal(getState.get_tasks.launched_tasks[0].task_id.value, 'op-task');
     const stdout = await getJson(`${agent.url}/files/read?path=${encodeURIComponent(`${executor.directory}/stdout`)}&offset=-1`);
     assert.equal(typeof stdout.offset, 'number');
+    const escape = await fetch(`${agent.url}/files/read?path=${encodeURIComponent(`${executor.directory}/../../../../../../../../etc/passwd`)}&offset=0`);
+    assert.notEqual(escape.status, 200, 'paths outside the sandboxes are refused');
+    const outside = await fetch(`${agent.url}/files/browse?path=${encodeURIComponent('/etc')}`);
+    assert.equal(outside.status, 404, '/etc is not exposed');
 
     // failover_timeout 0: dropping the subscription removes the framework and kills its task.
     fw.close();

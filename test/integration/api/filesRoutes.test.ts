@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { FileAttachments, MAX_READ_LENGTH, registerFilesRoutes } from '../../../core/api/filesRoutes.js';
+import { FileAttachments, MAX_READ_LENGTH, confineTo, registerFilesRoutes } from '../../../core/api/filesRoutes.js';
 
 const VIRTUAL = '/frameworks/f-1/executors/e-1/runs/latest';
 
@@ -30,6 +31,7 @@ describe('/files endpoints', () => {
     await symlink(join(root, 'secret'), join(sandbox, 'escape'));
     await symlink(join(sandbox, 'stdout'), join(sandbox, 'inside-link'));
     await utimes(join(sandbox, 'stdout'), 1_700_000_000, 1_700_000_123);
+    execFileSync('mkfifo', [join(sandbox, 'sub', 'fifo')]);
     await attachments.attach(sandbox, VIRTUAL);
     await attachments.attach(sandbox, sandbox);
     await attachments.attach(join(sandbox, 'stdout'), '/single-file');
@@ -67,14 +69,15 @@ describe('/files endpoints', () => {
       const byReal = (await get(`/files/browse?${q({ path: sandbox })}`)).json() as Array<{ path: string }>;
       assert.deepEqual(byReal.map((e) => e.path), byVirtual.map((e) => e.path.replace(VIRTUAL, sandbox)));
       const nested = (await get(`/files/browse?${q({ path: `${VIRTUAL}/sub` })}`)).json() as Array<{ path: string }>;
-      assert.deepEqual(nested.map((e) => e.path), [`${VIRTUAL}/sub/nested`]);
+      assert.deepEqual(nested.map((e) => e.path), [`${VIRTUAL}/sub/fifo`, `${VIRTUAL}/sub/nested`]);
+      assert.match(String((nested[0] as unknown as { mode: string }).mode), /^p/);
     });
 
     it('wraps the answer for ?jsonp=', async () => {
       const res = await get(`/files/browse?${q({ path: `${VIRTUAL}/sub`, jsonp: 'cb' })}`);
       assert.equal(res.statusCode, 200);
       assert.match(String(res.headers['content-type']), /^text\/javascript/);
-      assert.match(res.body, /^cb\(\[\{"path":".*\/sub\/nested".*\]\);?$/);
+      assert.match(res.body, /^cb\(\[\{"path":".*\/sub\/fifo".*\]\);?$/);
     });
 
     it('lists nothing for a file, and 404s paths that are not attached or do not exist', async () => {
@@ -150,6 +153,10 @@ describe('/files endpoints', () => {
       const inside = await get(`/files/read?${q({ path: `${VIRTUAL}/inside-link`, offset: '0' })}`);
       assert.deepEqual(inside.json(), { data: 'hello stdout\n', offset: 0 });
       assert.equal((await get(`/files/read?${q({ path: `${VIRTUAL}/nope`, offset: '0' })}`)).statusCode, 404);
+      // A FIFO would block the reader until some writer appeared.
+      const fifo = await get(`/files/read?${q({ path: `${VIRTUAL}/sub/fifo`, offset: '0' })}`);
+      assert.equal(fifo.statusCode, 400);
+      assert.equal((await get(`/files/download?${q({ path: `${VIRTUAL}/sub/fifo` })}`)).statusCode, 400);
     });
   });
 
@@ -191,8 +198,28 @@ describe('/files endpoints', () => {
     assert.equal(await other.resolve('/x/stdout'), undefined);
   });
 
-  it('serves over a real socket too', async () => {
+  it('confines a hand-written resolver to its root, whatever `..` or symlinks it meets', async () => {
+    // A naive mapping: the virtual path is simply appended to the sandbox.
+    const naive = (p: string): string => join(sandbox, p);
+    const confined = confineTo(sandbox, naive);
+    assert.equal(await confined('/stdout'), join(sandbox, 'stdout'));
+    assert.equal(await confined('/inside-link'), join(sandbox, 'stdout'));
+    assert.equal(await confined('/missing'), undefined);
+    for (const escape of ['/escape', '/../secret', '/sub/../../secret']) {
+      await assert.rejects(confined(escape), /is inaccessible/, escape);
+    }
     const server = Fastify();
+    registerFilesRoutes(server, { resolve: confined });
+    const res = await server.inject({ method: 'GET', url: `/files/read?${q({ path: '/../secret', offset: '0' })}` });
+    assert.equal(res.statusCode, 400);
+    assert.doesNotMatch(res.body, /outside the sandbox/);
+    await server.close();
+  });
+
+  it('serves over a real socket too', async () => {
+    // A download has a Content-Length, so the client may finish reading before the server has marked the
+    // keep-alive connection idle; without forcing, close() would then wait for the 72 s keep-alive timeout.
+    const server = Fastify({ forceCloseConnections: true });
     registerFilesRoutes(server, { resolve: attachments.resolve });
     try {
       const address = await server.listen({ host: '127.0.0.1', port: 0 });

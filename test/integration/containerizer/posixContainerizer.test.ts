@@ -298,8 +298,14 @@ describe('PosixContainerizer', () => {
       const s = await shell('sleep 30');
       const status = await first.launch(s);
       const pending = first.wait(s.containerId);
+      let settled = false;
+      void pending.then(
+        () => void (settled = true),
+        () => void (settled = true),
+      );
       const second = await restart(first);
-      await assert.rejects(pending, (err: unknown) => err instanceof CoreError && err.code === 'UNAVAILABLE');
+      // An agent going down must not learn that its tasks "ended": the old wait() stays pending, new calls are refused.
+      await assert.rejects(first.wait(s.containerId), (err: unknown) => err instanceof CoreError && err.code === 'UNAVAILABLE');
       // The wrapper and the task are running although their agent is gone.
       await eventually(async () => (await runningWithMarker(marker)).length >= 2);
       assert.deepEqual(await second.recover([checkpoint(status, s)]), [s.containerId]);
@@ -307,6 +313,7 @@ describe('PosixContainerizer', () => {
       assert.ok(((await second.usage(s.containerId)).processes ?? 0) >= 2);
       await second.kill(s.containerId, 5000);
       assert.deepEqual(await second.wait(s.containerId), { signal: 'SIGTERM', state: 'TASK_KILLED', message: 'Command terminated with signal Terminated' });
+      assert.equal(settled, false, "the disposed containerizer's wait() never settles");
       await assertNothingRunning();
     });
 
