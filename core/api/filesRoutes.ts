@@ -3,7 +3,7 @@ import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CoreError, toCoreError } from '../common/errors.js';
-import { sendJson } from './mesosHttp.js';
+import { MESOS_STATUS, sendJson } from './mesosHttp.js';
 
 /**
  * The `/files` endpoints of a Mesos agent (`src/files/files.cpp`): browse, read (the web UI's "pailer") and download
@@ -282,16 +282,8 @@ function invalidRequest(message: string): CoreError {
   return Object.assign(new CoreError('INVALID', message), { verbatim: true });
 }
 
-const FILES_STATUS: Record<CoreError['code'], number> = {
-  INVALID: 400,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  UNSUPPORTED: 501,
-  UNAVAILABLE: 503,
-  NOT_LEADER: 503,
-  INTERNAL: 500,
-};
+// `/files` is served by every process and never redirects, so NOT_LEADER is plain unavailability here.
+const FILES_STATUS: Record<CoreError['code'], number> = { ...MESOS_STATUS, NOT_LEADER: 503 };
 
 function sendFilesError(reply: FastifyReply, err: unknown): FastifyReply {
   if (isFsError(err) && (err as NodeJS.ErrnoException).code === 'ENOENT') return reply.code(404).send();

@@ -100,17 +100,12 @@ async function schedulerApi(master: Master, req: FastifyRequest, reply: FastifyR
     if (call.type === 'SUBSCRIBE') {
       if (streamId !== undefined) throw invalid('Subscribe calls should not include the \'Mesos-Stream-Id\' header');
       const newStreamId = randomUUID();
-      reply.hijack();
-      let frameworkId: string | undefined;
-      const sink = new RecordIoSink<SchedulerEvent>(reply.raw, { 'Mesos-Stream-Id': newStreamId }, () => {
-        if (frameworkId) master.frameworkStreamClosed(frameworkId, newStreamId);
-      });
-      try {
-        frameworkId = (await master.subscribe(call, sink, newStreamId)).frameworkId;
-        if (sink.closed) master.frameworkStreamClosed(frameworkId, newStreamId);
-      } catch (err) {
-        sink.fail(statusOf(err), (err as Error).message);
-      }
+      await serveStream<SchedulerEvent, string>(
+        reply,
+        { 'Mesos-Stream-Id': newStreamId },
+        async (sink) => (await master.subscribe(call, sink, newStreamId)).frameworkId,
+        (frameworkId) => master.frameworkStreamClosed(frameworkId, newStreamId),
+      );
       return undefined;
     }
     if (call.type === 'UPDATE_FRAMEWORK') {
@@ -121,6 +116,25 @@ async function schedulerApi(master: Master, req: FastifyRequest, reply: FastifyR
     return reply.code(202).send();
   } catch (err) {
     return reply.code(statusOf(err)).type('text/plain; charset=utf-8').send((err as Error).message);
+  }
+}
+
+/**
+ * serveStream answers a request with a RecordIO event stream: `open` admits the subscriber (or throws,
+ * which becomes a plain-text error instead of a stream), and `closed` runs once the stream ends, from
+ * either side, even when that happens before `open` has finished.
+ */
+async function serveStream<E, Id>(reply: FastifyReply, headers: Record<string, string>, open: (sink: RecordIoSink<E>) => Promise<Id>, closed: (id: Id) => void): Promise<void> {
+  reply.hijack();
+  let id: { value: Id } | undefined;
+  const sink = new RecordIoSink<E>(reply.raw, headers, () => {
+    if (id) closed(id.value);
+  });
+  try {
+    id = { value: await open(sink) };
+    if (sink.closed) closed(id.value);
+  } catch (err) {
+    sink.fail(statusOf(err), (err as Error).message);
   }
 }
 
@@ -226,17 +240,12 @@ async function agentLink(master: Master, req: FastifyRequest, reply: FastifyRepl
     const call = parseMesosJson(String(req.body ?? '')) as AgentCall;
     if (call.type === 'REGISTER' || call.type === 'REREGISTER') {
       const linkId = randomUUID();
-      reply.hijack();
-      let agentId: string | undefined;
-      const sink = new RecordIoSink<AgentEvent>(reply.raw, { [AGENT_STREAM_HEADER]: linkId }, () => {
-        if (agentId) master.agentLinkClosed(agentId, linkId);
-      });
-      try {
-        agentId = (await master.registerAgent(call, sink, linkId)).agentId;
-        if (sink.closed) master.agentLinkClosed(agentId, linkId);
-      } catch (err) {
-        sink.fail(statusOf(err), (err as Error).message);
-      }
+      await serveStream<AgentEvent, string>(
+        reply,
+        { [AGENT_STREAM_HEADER]: linkId },
+        async (sink) => (await master.registerAgent(call, sink, linkId)).agentId,
+        (agentId) => master.agentLinkClosed(agentId, linkId),
+      );
       return undefined;
     }
     if (call.type === 'STATUS_UPDATE') {
