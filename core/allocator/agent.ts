@@ -3,6 +3,7 @@ import { breakdownOf, hasRefinedReservations, isReserved, isRevocable, isShared,
 import type { ScalarBreakdown } from './resourceKinds.js';
 import type { ResourceQuantities } from './resourceQuantities.js';
 import type { OfferFilter } from './offerFilter.js';
+import type { Sorter } from './sorter.js';
 
 /** AllocatableEntry is what an agent can offer to one role right now, with its quantities worked out once. */
 export interface AllocatableEntry {
@@ -40,6 +41,13 @@ export class Agent {
   readonly filters = new Map<string, Map<string, OfferFilter | OfferFilter[]>>();
   private readonly allocatable = new Map<string, AllocatableEntry>();
   private unreservedEntry: AllocatableEntry | undefined;
+  /**
+   * filterEpoch increases whenever a filter on this agent goes away, which is the only filter change that
+   * can turn a refusal into an offer.
+   */
+  filterEpoch = 0;
+  /** refusedAll remembers, per role, that every framework wanting the role refused this offer (see `allRefused`). */
+  private readonly refusedAll = new Map<string, { offer: Resources; sorter: Sorter; membership: number; epoch: number }>();
   private verdictOffer: Resources | undefined;
   private readonly verdicts = new Map<OfferFilter, boolean>();
 
@@ -73,6 +81,7 @@ export class Agent {
   setAvailable(available: Resources, known?: ScalarBreakdown): void {
     this.available = available;
     if (this.allocatable.size > 0) this.allocatable.clear();
+    if (this.refusedAll.size > 0) this.refusedAll.clear();
     this.forgetVerdicts();
     const breakdown = known ?? breakdownOf(available);
     this.availableUnreserved = breakdown.unreserved;
@@ -106,6 +115,22 @@ export class Agent {
     if (!Array.isArray(found)) return this.refusedBy(found, offer);
     for (const filter of found) if (this.refusedBy(filter, offer)) return true;
     return false;
+  }
+
+  /**
+   * allRefused says whether, last time `offer` was walked past `sorter`'s frameworks for `role`, each of
+   * them refused it, with nothing changed since: same offer object, same active frameworks, no filter
+   * gone. Then the walk can be skipped, which is what keeps a cycle cheap when filters pile up on agents
+   * that nobody wants (Mesos walks every framework on every agent each cycle).
+   */
+  allRefused(role: string, offer: Resources, sorter: Sorter): boolean {
+    const memo = this.refusedAll.get(role);
+    return memo !== undefined && memo.offer === offer && memo.sorter === sorter && memo.membership === sorter.membership && memo.epoch === this.filterEpoch;
+  }
+
+  /** rememberAllRefused records that every framework of `sorter` refused `offer` for `role`. */
+  rememberAllRefused(role: string, offer: Resources, sorter: Sorter): void {
+    this.refusedAll.set(role, { offer, sorter, membership: sorter.membership, epoch: this.filterEpoch });
   }
 
   /** forgetVerdicts drops remembered filter answers (a filter's refused resources changed). */

@@ -131,36 +131,62 @@ class AllocationCycle {
     // The plain case (no quota involved, nothing to strip) offers the cached entry as it is, so the walk
     // past frameworks that filtered this agent costs a few map lookups each.
     const plain = quotaNode === undefined && limitChain.length === 0 && !this.enforcingHeadroom() && !agent.needsStripping;
+    // In the plain case the offer does not depend on the framework, so "everyone refused it" can be
+    // remembered across cycles (see `Agent.allRefused`).
+    const memoable = plain && !agent.hasGpus && filters !== undefined;
+    if (memoable && agent.allRefused(role, entry.resources, sorter)) return;
+    let allRefused = memoable;
     let agentOffers = this.offers.get(agent.id);
+    let shared: Candidate | undefined | null = null;
     sorter.forEach((frameworkId) => {
       // One offer per agent per framework per cycle: a framework that already has one here for another
       // role waits for the next cycle; for the same role, stage 2 tops up the stage-1 offer.
       const prior = offerTo(agentOffers, frameworkId);
-      if (prior !== undefined && prior.role !== role) return true;
+      if (prior !== undefined && prior.role !== role) {
+        allRefused = false;
+        return true;
+      }
       let framework: Framework | undefined;
-      let candidate: Candidate | undefined = entry;
-      if (!plain || agent.hasGpus) {
+      if (agent.hasGpus) {
         framework = state.frameworks.get(frameworkId);
         if (framework === undefined) return true;
-        if (agent.hasGpus && state.options.filterGpuResources && !framework.capabilities.has('GPU_RESOURCES')) return true;
-        const available = agent.needsStripping ? stripIncapable(entry, framework) : entry;
-        candidate =
-          quotaNode !== undefined
-            ? this.guaranteeCandidate(available, quotaNode, limitChain)
-            : this.fairShareCandidate(available, limitChain);
-        if (candidate === undefined) return true;
-        if (candidate !== entry && !this.allocatable(candidate.resources, candidate.breakdown.all)) return true;
+        if (state.options.filterGpuResources && !framework.capabilities.has('GPU_RESOURCES')) return true;
       }
+      let candidate: Candidate | undefined;
+      if (agent.needsStripping) {
+        framework ??= state.frameworks.get(frameworkId);
+        if (framework === undefined) return true;
+        candidate = this.candidate(stripIncapable(entry, framework), entry, quotaNode, limitChain);
+      } else {
+        // Without stripping, the candidate is the same for every framework: work it out once per offer made.
+        if (shared === null) shared = plain ? entry : this.candidate(entry, entry, quotaNode, limitChain);
+        candidate = shared;
+        if (candidate === undefined) {
+          allRefused = false;
+          return false;
+        }
+      }
+      if (candidate === undefined) return true;
       if (filters !== undefined && agent.refuses(filters, frameworkId, candidate.resources)) return true;
+      allRefused = false;
       framework ??= state.frameworks.get(frameworkId);
       if (framework === undefined) return true;
       this.offer(agent, framework, role, candidate);
       agentOffers = this.offers.get(agent.id);
+      shared = null;
       // Whatever is left on the agent for this role decides whether the next framework gets a look.
       entry = agent.allocatableTo(role);
       if (!this.allocatable(entry.resources, entry.breakdown.all)) return false;
       return quotaNode === undefined || !quotaNode.unsatisfiedGuarantees().isEmpty();
     });
+    if (allRefused) agent.rememberAllRefused(role, entry.resources, sorter);
+  }
+
+  /** candidate is what a framework would be offered from `available`, or undefined if nothing worth offering. */
+  private candidate(available: Candidate, entry: Candidate, quotaNode: RoleNode | undefined, limitChain: readonly RoleNode[]): Candidate | undefined {
+    const c = quotaNode !== undefined ? this.guaranteeCandidate(available, quotaNode, limitChain) : this.fairShareCandidate(available, limitChain);
+    if (c === undefined || (c !== entry && !this.allocatable(c.resources, c.breakdown.all))) return undefined;
+    return c;
   }
 
   private enforcingHeadroom(): boolean {

@@ -224,6 +224,7 @@ export class AllocatorState {
       // Two refusals at the same instant on the same agent refuse their union.
       filter.refused.set(agent.id, previous.add(refused));
       agent.forgetVerdicts();
+      agent.filterEpoch++;
       return;
     }
     filter.refused.set(agent.id, refused);
@@ -250,6 +251,7 @@ export class AllocatorState {
     for (const byFramework of agent.filters.values()) {
       for (const found of byFramework.values()) {
         for (const filter of Array.isArray(found) ? found : [found]) {
+          agent.filterEpoch++;
           filter.refused.delete(agent.id);
           if (filter.refused.size === 0) this.forgetFilter(filter);
         }
@@ -270,6 +272,7 @@ export class AllocatorState {
       const byFramework = agent?.filters.get(filter.role);
       const found = byFramework?.get(filter.frameworkId);
       if (agent === undefined || byFramework === undefined || found === undefined) continue;
+      agent.filterEpoch++;
       if (found === filter) {
         byFramework.delete(filter.frameworkId);
       } else if (Array.isArray(found)) {

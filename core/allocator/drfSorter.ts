@@ -1,5 +1,7 @@
 import { CoreError } from '../common/errors.js';
 import { ResourceQuantities } from './resourceQuantities.js';
+import { SortedBlocks } from './sortedBlocks.js';
+import type { BlockMember } from './sortedBlocks.js';
 import type { Sorter } from './sorter.js';
 import type { SorterTotal } from './sorterTotal.js';
 
@@ -11,10 +13,13 @@ type Kind = typeof ACTIVE_LEAF | typeof INACTIVE_LEAF | typeof INTERNAL;
 /** VIRTUAL is the name of the leaf that stands for a client whose path is also an inner node ("eng" beside "eng/web"). */
 const VIRTUAL = '.';
 
-class DrfNode {
-  /** children keeps active leaves and inner nodes first, sorted by DRF when the tree is clean, then inactive leaves. */
-  readonly children: DrfNode[] = [];
+class DrfNode implements BlockMember {
+  /** active holds the active leaves and inner nodes below this one, in DRF order when the tree is clean. */
+  readonly active = new SortedBlocks<DrfNode>(before);
+  /** inactive holds the inactive leaves below this one, unordered. */
+  readonly inactive: DrfNode[] = [];
   readonly byName = new Map<string, DrfNode>();
+  block: BlockMember[] | undefined = undefined;
   readonly allocation = new ResourceQuantities();
   readonly path: string;
   /** client is the name the allocator knows this leaf by (a virtual leaf answers for its parent). */
@@ -33,6 +38,14 @@ class DrfNode {
     else this.path = `${parent.path}/${name}`;
     this.client = name === VIRTUAL && parent !== null ? parent.path : this.path;
   }
+
+  get childCount(): number {
+    return this.active.size + this.inactive.length;
+  }
+
+  onlyChild(): DrfNode | undefined {
+    return this.childCount === 1 ? (this.active.first() ?? this.inactive[0]) : undefined;
+  }
 }
 
 /** before is the DRF order: lower weighted share first, then fewer allocations, then path. */
@@ -44,18 +57,6 @@ function before(a: DrfNode, b: DrfNode): boolean {
 
 function compare(a: DrfNode, b: DrfNode): number {
   return before(a, b) ? -1 : before(b, a) ? 1 : 0;
-}
-
-/** activeEnd finds the first inactive leaf in `children` (they are all at the end). */
-function activeEnd(children: readonly DrfNode[]): number {
-  let lo = 0;
-  let hi = children.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((children[mid] as DrfNode).kind !== INACTIVE_LEAF) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** DrfSorterOptions configures a `DrfSorter`. */
@@ -87,6 +88,7 @@ export class DrfSorter implements Sorter {
   private readonly excluded: ReadonlySet<string>;
   private dirty = false;
   private totalVersion = -1;
+  membership = 0;
   private walking = 0;
 
   constructor(options: DrfSorterOptions) {
@@ -140,6 +142,7 @@ export class DrfSorter implements Sorter {
     }
     this.clients.set(client, current);
     this.dirty = true;
+    this.membership++;
   }
 
   remove(client: string): void {
@@ -150,12 +153,13 @@ export class DrfSorter implements Sorter {
     while (current !== this.root) {
       const parent = current.parent as DrfNode;
       parent.allocation.subtract(released);
-      if (current.children.length === 0) {
+      const only = current.onlyChild();
+      if (current.childCount === 0) {
         this.detach(parent, current);
         if (current.kind === INTERNAL) this.inner.delete(current.path);
-      } else if (current.children.length === 1 && current.children[0]?.name === VIRTUAL) {
+      } else if (only !== undefined && only.name === VIRTUAL) {
         // Only the virtual leaf is left: fold it back into a plain leaf.
-        const leaf = current.children[0];
+        const leaf = only;
         this.detach(current, leaf);
         this.detach(parent, current);
         current.kind = leaf.kind;
@@ -166,6 +170,7 @@ export class DrfSorter implements Sorter {
       current = parent;
     }
     this.dirty = true;
+    this.membership++;
   }
 
   activate(client: string): void {
@@ -177,6 +182,7 @@ export class DrfSorter implements Sorter {
     node.kind = ACTIVE_LEAF;
     this.attach(parent, node);
     this.dirty = true;
+    this.membership++;
   }
 
   deactivate(client: string): void {
@@ -187,6 +193,7 @@ export class DrfSorter implements Sorter {
     this.detach(parent, node);
     node.kind = INACTIVE_LEAF;
     this.attach(parent, node);
+    this.membership++;
   }
 
   isActive(client: string): boolean {
@@ -261,14 +268,16 @@ export class DrfSorter implements Sorter {
   }
 
   private walk(node: DrfNode, visit: (client: string) => boolean | void): boolean {
-    const children = node.children;
-    for (let i = 0; i < children.length; i++) {
-      const child = children[i] as DrfNode;
-      if (child.kind === INACTIVE_LEAF) break;
-      if (child.kind === ACTIVE_LEAF) {
-        if (visit(child.client) === false) return false;
-      } else if (!this.walk(child, visit)) {
-        return false;
+    const blocks = node.active.blocksInOrder();
+    for (let b = 0; b < blocks.length; b++) {
+      const block = blocks[b] as readonly DrfNode[];
+      for (let i = 0; i < block.length; i++) {
+        const child = block[i] as DrfNode;
+        if (child.kind === ACTIVE_LEAF) {
+          if (visit(child.client) === false) return false;
+        } else if (!this.walk(child, visit)) {
+          return false;
+        }
       }
     }
     return true;
@@ -280,17 +289,21 @@ export class DrfSorter implements Sorter {
     return node;
   }
 
-  /** attach puts an active or inner node first and an inactive leaf last, keeping the children invariant. */
+  /** attach files `child` under `parent`: in the ordered set when active or inner, else with the inactive leaves. */
   private attach(parent: DrfNode, child: DrfNode): void {
     child.parent = parent;
     parent.byName.set(child.name, child);
-    if (child.kind === INACTIVE_LEAF) parent.children.push(child);
-    else parent.children.unshift(child);
+    if (child.kind === INACTIVE_LEAF) parent.inactive.push(child);
+    else parent.active.insert(child);
   }
 
   private detach(parent: DrfNode, child: DrfNode): void {
-    const i = parent.children.indexOf(child);
-    if (i >= 0) parent.children.splice(i, 1);
+    if (child.block !== undefined) {
+      parent.active.remove(child);
+    } else {
+      const i = parent.inactive.indexOf(child);
+      if (i >= 0) parent.inactive.splice(i, 1);
+    }
     parent.byName.delete(child.name);
   }
 
@@ -307,54 +320,17 @@ export class DrfSorter implements Sorter {
   }
 
   private sortSubtree(node: DrfNode): void {
-    const children = node.children;
-    const end = activeEnd(children);
-    for (let i = 0; i < end; i++) {
-      const child = children[i] as DrfNode;
-      child.share = this.computeShare(child);
-    }
-    const active = children.slice(0, end).sort(compare);
-    for (let i = 0; i < end; i++) children[i] = active[i] as DrfNode;
-    for (let i = 0; i < end; i++) {
-      const child = children[i] as DrfNode;
-      if (child.kind === INTERNAL) this.sortSubtree(child);
-    }
+    const children = node.active.toArray();
+    for (const child of children) child.share = this.computeShare(child);
+    children.sort(compare);
+    node.active.reset(children);
+    for (const child of children) if (child.kind === INTERNAL) this.sortSubtree(child);
   }
 
-  /**
-   * reposition moves `node` to its DRF place among its siblings after its share changed: binary search for
-   * the place, then shift the nodes in between by one (no splicing, no allocation).
-   */
+  /** reposition moves `node` to its DRF place among its siblings after its share changed. */
   private reposition(node: DrfNode): void {
     node.share = this.computeShare(node);
-    const siblings = (node.parent as DrfNode).children;
-    const at = siblings.indexOf(node);
-    const prev = at > 0 ? siblings[at - 1] : undefined;
-    const next = siblings[at + 1];
-    const leftOk = prev === undefined || before(prev, node);
-    const rightOk = next === undefined || next.kind === INACTIVE_LEAF || before(node, next);
-    if (leftOk && rightOk) return;
-    if (!leftOk) {
-      let lo = 0;
-      let hi = at;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (before(siblings[mid] as DrfNode, node)) lo = mid + 1;
-        else hi = mid;
-      }
-      for (let i = at; i > lo; i--) siblings[i] = siblings[i - 1] as DrfNode;
-      siblings[lo] = node;
-    } else {
-      let lo = at + 1;
-      let hi = activeEnd(siblings);
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (before(siblings[mid] as DrfNode, node)) lo = mid + 1;
-        else hi = mid;
-      }
-      for (let i = at; i < lo - 1; i++) siblings[i] = siblings[i + 1] as DrfNode;
-      siblings[lo - 1] = node;
-    }
+    (node.parent as DrfNode).active.reposition(node);
   }
 
   private computeShare(node: DrfNode): number {

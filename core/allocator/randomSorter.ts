@@ -35,6 +35,7 @@ export class RandomSorter implements Sorter {
   private readonly weights = new Map<string, number>();
   private readonly rng: Rng;
   private readonly hierarchical: boolean;
+  membership = 0;
 
   constructor(options: RandomSorterOptions) {
     this.rng = options.rng;
@@ -44,19 +45,23 @@ export class RandomSorter implements Sorter {
   add(client: string): void {
     if (this.clients.has(client)) throw new CoreError('CONFLICT', `sorter already has client '${client}'`);
     this.clients.set(client, { active: false, allocation: new ResourceQuantities() });
+    this.membership++;
   }
 
   remove(client: string): void {
     this.get(client);
     this.clients.delete(client);
+    this.membership++;
   }
 
   activate(client: string): void {
     this.get(client).active = true;
+    this.membership++;
   }
 
   deactivate(client: string): void {
     this.get(client).active = false;
+    this.membership++;
   }
 
   isActive(client: string): boolean {

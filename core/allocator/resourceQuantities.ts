@@ -24,9 +24,17 @@ function slotOf(name: string): number {
  * Absent names and zero are the same thing; subtraction floors at zero, as in Mesos.
  */
 export class ResourceQuantities {
-  /** milli holds the amount per name slot, in thousandths; it may be shorter than the slot table. */
-  private readonly milli: number[] = [];
+  /**
+   * milli holds the amount per name slot, in thousandths; it may be shorter than the slot table. A typed
+   * array keeps every bag the same shape for the JIT, whatever the magnitudes (sums over thousands of
+   * agents outgrow small integers).
+   */
+  private milli: Float64Array;
   private nonZero = 0;
+
+  constructor() {
+    this.milli = new Float64Array(Math.max(8, slotNames.length));
+  }
 
   /** slotOf is the slot of `name`, for callers that loop over slots (`milliAt`). */
   static slotOf(name: string): number {
@@ -53,7 +61,7 @@ export class ResourceQuantities {
   /** getMilli returns the amount of `name` in thousandths, the unit every comparison uses. */
   getMilli(name: string): number {
     const slot = slotIndex.get(name);
-    return slot === undefined ? 0 : (this.milli[slot] ?? 0);
+    return slot === undefined ? 0 : this.milliAt(slot);
   }
 
   /** slots is one past the highest slot this bag may hold; loop `0 <= s < slots` with `milliAt`. */
@@ -63,7 +71,7 @@ export class ResourceQuantities {
 
   /** milliAt is the amount at `slot`, in thousandths. */
   milliAt(slot: number): number {
-    return this.milli[slot] ?? 0;
+    return slot < this.milli.length ? (this.milli[slot] as number) : 0;
   }
 
   /** has says whether `name` has a positive amount. */
@@ -130,7 +138,8 @@ export class ResourceQuantities {
   /** clone returns an independent copy. */
   clone(): ResourceQuantities {
     const q = new ResourceQuantities();
-    for (let s = 0; s < this.milli.length; s++) q.milli.push(this.milli[s] as number);
+    if (q.milli.length < this.milli.length) q.milli = new Float64Array(this.milli.length);
+    q.milli.set(this.milli);
     q.nonZero = this.nonZero;
     return q;
   }
@@ -146,7 +155,7 @@ export class ResourceQuantities {
   contains(other: ResourceQuantities): boolean {
     const m = other.milli;
     for (let s = 0; s < m.length; s++) {
-      if ((m[s] as number) > (this.milli[s] ?? 0)) return false;
+      if ((m[s] as number) > this.milliAt(s)) return false;
     }
     return true;
   }
@@ -171,8 +180,12 @@ export class ResourceQuantities {
   }
 
   private addAt(slot: number, amount: number): void {
+    if (slot >= this.milli.length) {
+      const grown = new Float64Array(Math.max(slot + 1, this.milli.length * 2));
+      grown.set(this.milli);
+      this.milli = grown;
+    }
     const m = this.milli;
-    while (m.length <= slot) m.push(0);
     const old = m[slot] as number;
     const next = old + amount > 0 ? old + amount : 0;
     m[slot] = next;

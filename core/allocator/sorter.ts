@@ -28,6 +28,11 @@ export interface Sorter {
   contains(client: string): boolean;
   /** count is the number of known clients, active or not. */
   count(): number;
+  /**
+   * membership changes whenever a client is added, removed, activated or deactivated (not when
+   * allocations change), so a caller can tell that the set of active clients is the one it saw before.
+   */
+  readonly membership: number;
   /** updateWeight sets the weight of a client or of an inner path ("eng" above "eng/web"). */
   updateWeight(path: string, weight: number): void;
   /** allocated books `quantities` to the client (and its ancestors). */

@@ -188,6 +188,53 @@ describe('DrfSorter', () => {
     assert.deepEqual(seen, ['a', 'b']);
     assert.throws(() => sorter.forEach(() => void sorter.allocated('a', q({ cpus: 1 }))), /changed while/);
   });
+  it('agrees with a from-scratch sort after many random changes on hundreds of clients', () => {
+    const { sorter, total } = sorterWith({ cpus: 1000, mem: 100_000 });
+    const rng = new SeededRng(11);
+    const pick = (n: number): number => Math.floor(rng.next() * n);
+    const model = new Map<string, { cpus: number; mem: number; count: number; active: boolean }>();
+    for (let i = 0; i < 300; i++) {
+      const c = `c${String(i).padStart(3, '0')}`;
+      addActive(sorter, c);
+      model.set(c, { cpus: 0, mem: 0, count: 0, active: true });
+    }
+    const names = [...model.keys()];
+    for (let step = 0; step < 3000; step++) {
+      const c = names[pick(names.length)] as string;
+      const m = model.get(c) as { cpus: number; mem: number; count: number; active: boolean };
+      const r = pick(10);
+      if (r < 6) {
+        const cpus = pick(4);
+        const mem = pick(3) * 100;
+        sorter.allocated(c, q({ cpus, mem }));
+        m.cpus += cpus;
+        m.mem += mem;
+        m.count++;
+      } else if (r < 8) {
+        const cpus = Math.min(m.cpus, pick(4));
+        sorter.unallocated(c, q({ cpus }));
+        m.cpus -= cpus;
+      } else if (r < 9) {
+        if (m.active) sorter.deactivate(c);
+        else sorter.activate(c);
+        m.active = !m.active;
+      } else if (step % 500 === 0) {
+        total.add(q({ cpus: 10 }));
+      }
+      if (step % 100 === 0) {
+        const t = total.quantities;
+        const share = (x: { cpus: number; mem: number }): number => Math.max((x.cpus * 1000) / t.getMilli('cpus'), (x.mem * 1000) / t.getMilli('mem'));
+        const expected = names
+          .filter((n) => model.get(n)?.active)
+          .sort((a, b) => {
+            const x = model.get(a) as { cpus: number; mem: number; count: number };
+            const y = model.get(b) as { cpus: number; mem: number; count: number };
+            return share(x) - share(y) || x.count - y.count || (a < b ? -1 : 1);
+          });
+        assert.deepEqual(sorter.sort(), expected, `order differs at step ${step}`);
+      }
+    }
+  });
 });
 
 describe('RandomSorter', () => {

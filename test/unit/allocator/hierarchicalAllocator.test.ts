@@ -4,6 +4,7 @@ import { HierarchicalAllocator } from '../../../core/allocator/hierarchicalAlloc
 import type { Allocation, AllocatorOptions } from '../../../core/allocator/hierarchicalAllocator.js';
 import { CoreError } from '../../../core/common/errors.js';
 import { Resources } from '../../../core/common/resources.js';
+import { SeededRng } from '../../../core/common/rng.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -388,5 +389,33 @@ describe('HierarchicalAllocator', () => {
     a.recoverResources('f1', held.agentId, held.resources, undefined, T0 + 1000);
     assert.deepEqual(a.roles().map((r) => [r.name, r.frameworks]), [['new', ['f1']]]);
     assert.equal(a.allocate(T0 + 2000).length, 1);
+  });
+
+  it('reports the earliest filter expiry among several', () => {
+    const a = allocator();
+    agent(a, 'a1');
+    agent(a, 'a2');
+    framework(a, 'f1', ['web']);
+    const [first, second] = a.allocate(T0);
+    assert.ok(first !== undefined && second !== undefined);
+    a.recoverResources('f1', first.agentId, first.resources, 30, T0);
+    a.recoverResources('f1', second.agentId, second.resources, 10, T0);
+    assert.equal(a.nextFilterExpiry(), T0 + 10_000);
+    assert.deepEqual(summary(a.allocate(T0 + 10_000)), [`f1@${second.agentId}/web`]);
+    assert.equal(a.nextFilterExpiry(), T0 + 30_000);
+  });
+
+  it('works with the random sorter, reproducibly for a seed', () => {
+    const run = (seed: number): string[] => {
+      const a = new HierarchicalAllocator({ sorter: 'random', rng: new SeededRng(seed) });
+      for (let i = 0; i < 6; i++) agent(a, `a${i}`);
+      framework(a, 'f1', ['web']);
+      framework(a, 'f2', ['batch']);
+      framework(a, 'f3', ['eng/web']);
+      return summary(a.allocate(T0));
+    };
+    assert.deepEqual(run(5), run(5));
+    assert.equal(run(5).length, 6);
+    assert.notDeepEqual(run(5), run(6));
   });
 });
