@@ -38,7 +38,8 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [noNode, { group: ['../../*', '!../../common', '!../../common/*'], message: 'protocol imports only common' }] }] },
   },
   {
-    files: ['core/allocator/**/*.ts'],
+    files: ['core/allocator/**/*.ts', 'core/marathon/**/*.ts'],
+    ignores: ['core/marathon/service/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [noNode, { group: ['../master/*', '../agent/*', '../node/*', '../api/*', '../runtime/*'], message: 'pure modules import only common, protocol and other pure modules' }] }],
       'no-restricted-globals': ['error', ...pureGlobals],
