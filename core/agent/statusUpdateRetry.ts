@@ -12,6 +12,7 @@ export const STATUS_UPDATE_RETRY_MAX_MS = 600_000;
 export class StatusUpdateRetry {
   private readonly timers = new Map<string, { handle: TimerHandle; interval: number }>();
   private readonly intervals = new Map<string, number>();
+  private disposed = false;
 
   constructor(
     private readonly clock: Clock,
@@ -20,7 +21,7 @@ export class StatusUpdateRetry {
 
   /** arm starts the retry timer for `key` unless one is already running. */
   arm(key: string): void {
-    if (this.timers.has(key)) return;
+    if (this.disposed || this.timers.has(key)) return;
     const interval = this.intervals.get(key) ?? STATUS_UPDATE_RETRY_MIN_MS;
     const handle = this.clock.setTimeout(() => {
       this.timers.delete(key);
@@ -43,6 +44,7 @@ export class StatusUpdateRetry {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const t of this.timers.values()) t.handle.cancel();
     this.timers.clear();
     this.intervals.clear();

@@ -17,9 +17,9 @@ export interface FlagSpec {
  * addFlags declares `specs` on a commander command as `--name <value>`, so `--help` lists the Mesos
  * names; values are read by `readFlags`, which also consults the `MESOS_<NAME>` environment twins.
  */
-export function addFlags(cmd: Command, specs: readonly FlagSpec[]): Command {
+export function addFlags(cmd: Command, specs: readonly FlagSpec[], prefix = 'MESOS_'): Command {
   for (const spec of specs) {
-    const env = envName(spec.name);
+    const env = envName(spec.name, prefix);
     const help = `${spec.help} (env ${env}${spec.default !== undefined ? `; default ${spec.default}` : ''})`;
     if (spec.kind === 'boolean') cmd.option(`--${spec.name} [bool]`, help);
     else cmd.option(`--${spec.name} <value>`, help);
@@ -27,9 +27,9 @@ export function addFlags(cmd: Command, specs: readonly FlagSpec[]): Command {
   return cmd;
 }
 
-/** envName is a flag's environment twin, as Mesos reads them: `MESOS_` and the flag name in upper case. */
-export function envName(flag: string): string {
-  return `MESOS_${flag.toUpperCase()}`;
+/** envName is a flag's environment twin, as Mesos and Marathon read them: `MESOS_` (or `MARATHON_`) and the flag name in upper case. */
+export function envName(flag: string, prefix = 'MESOS_'): string {
+  return `${prefix}${flag.toUpperCase()}`;
 }
 
 /**
@@ -37,12 +37,12 @@ export function envName(flag: string): string {
  * Durations come back in milliseconds. An invalid value throws with the flag named, as Mesos's
  * flag parser does, so a typo stops start-up rather than running with a surprise.
  */
-export function readFlags(specs: readonly FlagSpec[], opts: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, string | number | boolean | undefined> {
+export function readFlags(specs: readonly FlagSpec[], opts: Record<string, unknown>, env: NodeJS.ProcessEnv, prefix = 'MESOS_'): Record<string, string | number | boolean | undefined> {
   const out: Record<string, string | number | boolean | undefined> = {};
   for (const spec of specs) {
     const key = camel(spec.name);
     const cli = opts[key] ?? opts[spec.name];
-    const raw = cli !== undefined ? (cli === true ? 'true' : String(cli)) : (env[envName(spec.name)] ?? spec.default);
+    const raw = cli !== undefined ? (cli === true ? 'true' : String(cli)) : (env[envName(spec.name, prefix)] ?? spec.default);
     if (raw === undefined) {
       out[spec.name] = undefined;
       continue;

@@ -1,0 +1,177 @@
+import type { AppDefinition } from '../../protocol/marathon/appDefinition.js';
+import { isoTimestamp } from '../../protocol/marathon/appConfig.js';
+import type { DeploymentAction, DeploymentPlan } from '../deploymentPlan.js';
+import { deploymentJson } from '../deploymentPlan.js';
+import { computeRestartStrategy } from '../restartStep.js';
+import { isActive, isHealthy, type InstanceRecord } from './instanceRecord.js';
+import type { MarathonScheduler } from './marathonScheduler.js';
+import type { MarathonRepository } from './marathonRepository.js';
+
+/** RunningDeployment is a deployment in progress: its plan and the step it is on. */
+export interface RunningDeployment {
+  plan: DeploymentPlan;
+  currentStep: number;
+  /** cancelled deployments stop where they are (`DELETE /v2/deployments/{id}?force=true`). */
+  cancelled?: boolean;
+}
+
+/**
+ * DeploymentRunner carries deployment plans out, one step at a time, re-evaluating each step against
+ * the instances as they are (level-triggered, so it resumes correctly after a restart): a start or
+ * scale step is done when the app has its instances running and healthy; a restart replaces old
+ * instances within `upgradeStrategy` (never fewer healthy than `minimumHealthCapacity`, never more
+ * than `maximumOverCapacity` extra, as Marathon's TaskReplaceActor); a stop step kills everything.
+ */
+export class DeploymentRunner {
+  readonly running = new Map<string, RunningDeployment>();
+
+  constructor(
+    private readonly scheduler: MarathonScheduler,
+    private readonly repository: MarathonRepository,
+  ) {}
+
+  private now(): string {
+    return isoTimestamp(this.scheduler.clock.now());
+  }
+
+  /** start begins a plan; its apps are steered by the plan until it finishes. */
+  async start(plan: DeploymentPlan, currentStep = 0): Promise<void> {
+    const d: RunningDeployment = { plan, currentStep };
+    this.running.set(plan.id, d);
+    await this.repository.putDeployment({ id: plan.id, version: plan.version, original: plan.original, target: plan.target, currentStep });
+    this.scheduler.events.fire({ eventType: 'deployment_info', timestamp: this.now(), plan: deploymentJson(plan, currentStep + 1), currentStep: deploymentJson(plan, currentStep + 1).currentActions });
+    this.steer();
+    await this.advance();
+  }
+
+  /** lockedBy lists running deployments that touch `appId` (409 unless `force`). */
+  lockedBy(appId: string): string[] {
+    return [...this.running.values()].filter((d) => d.plan.steps.some((s) => s.actions.some((a) => a.app.id === appId))).map((d) => d.plan.id);
+  }
+
+  /** cancel stops a deployment where it is; its apps return to the plain count rule. */
+  async cancel(id: string): Promise<boolean> {
+    const d = this.running.get(id);
+    if (!d) return false;
+    d.cancelled = true;
+    this.running.delete(id);
+    await this.repository.deleteDeployment(id);
+    this.steer();
+    this.scheduler.events.fire({ eventType: 'deployment_failed', timestamp: this.now(), id, plan: deploymentJson(d.plan, d.currentStep + 1), reason: 'cancelled' });
+    return true;
+  }
+
+  /** steer hands apps under an active restart to this runner and all others back to the count rule. */
+  private steer(): void {
+    this.scheduler.override.clear();
+    for (const d of this.running.values()) {
+      const step = d.plan.steps[d.currentStep];
+      for (const a of step?.actions ?? []) if (a.action === 'RestartApplication') this.scheduler.override.add(a.app.id);
+    }
+  }
+
+  private advancing: Promise<void> | undefined;
+  private again = false;
+
+  /**
+   * advance evaluates every running deployment's current step and moves on when it is done. Calls
+   * that arrive while a pass runs fold into one more pass, so a step is never completed twice.
+   */
+  async advance(): Promise<void> {
+    if (this.advancing) {
+      this.again = true;
+      return this.advancing;
+    }
+    this.advancing = (async () => {
+      do {
+        this.again = false;
+        await this.pass();
+      } while (this.again);
+    })().finally(() => (this.advancing = undefined));
+    return this.advancing;
+  }
+
+  private async pass(): Promise<void> {
+    for (const d of [...this.running.values()]) {
+      if (!this.running.has(d.plan.id)) continue;
+      for (;;) {
+        const step = d.plan.steps[d.currentStep];
+        if (!step) {
+          this.running.delete(d.plan.id);
+          await this.repository.deleteDeployment(d.plan.id);
+          this.scheduler.events.fire({ eventType: 'deployment_success', timestamp: this.now(), id: d.plan.id, plan: deploymentJson(d.plan, d.currentStep + 1) });
+          this.steer();
+          break;
+        }
+        let done = true;
+        for (const action of step.actions) done = (await this.act(action)) && done;
+        if (!done) break;
+        this.scheduler.events.fire({ eventType: 'deployment_step_success', timestamp: this.now(), plan: deploymentJson(d.plan, d.currentStep + 1), currentStep: deploymentJson(d.plan, d.currentStep + 1).currentActions });
+        d.currentStep++;
+        await this.repository.putDeployment({ id: d.plan.id, version: d.plan.version, original: d.plan.original, target: d.plan.target, currentStep: d.currentStep });
+        this.steer();
+      }
+    }
+  }
+
+  /** act makes progress on one action and says whether it is complete. */
+  private async act(action: DeploymentAction): Promise<boolean> {
+    const app = this.scheduler.apps().find((a) => a.id === action.app.id);
+    const instances = this.scheduler.instancesOf(action.app.id);
+    switch (action.action) {
+      case 'StopApplication':
+        for (const i of instances) if (i.goal === 'Running') await this.scheduler.decommission(i, 'app stopped');
+        if (instances.length === 0) this.scheduler.events.fire({ eventType: 'app_terminated_event', timestamp: this.now(), appId: action.app.id });
+        return instances.length === 0;
+      case 'StartApplication':
+        return true;
+      case 'ScaleApplication': {
+        if (!app) return true;
+        for (const id of action.sentencedToDeath) {
+          const i = instances.find((x) => x.instanceId === id || x.taskId === id);
+          if (i && i.goal === 'Running') await this.scheduler.decommission(i, 'killed and scaled');
+        }
+        const active = instances.filter(isActive);
+        return active.length === action.scaleTo && this.scheduler.countHealthy(app) >= action.scaleTo && instances.every((i) => i.goal === 'Running' || !isActive(i));
+      }
+      case 'RestartApplication':
+        return app ? this.restart(app, instances) : true;
+    }
+  }
+
+  private async restart(app: AppDefinition, instances: InstanceRecord[]): Promise<boolean> {
+    const hcCount = app.healthChecks.filter((h) => ['HTTP', 'HTTPS', 'TCP'].includes(h.protocol)).length;
+    const running = instances.filter((i) => i.goal === 'Running' && isActive(i));
+    const olds = running.filter((i) => i.runSpecVersion !== app.version);
+    const news = running.filter((i) => i.runSpecVersion === app.version);
+    const healthyOld = olds.filter((i) => isHealthy(i, hcCount));
+    const healthyNew = news.filter((i) => isHealthy(i, hcCount));
+    if (olds.length === 0 && news.length === app.instances && healthyNew.length === app.instances) return true;
+    if (app.instances === 0) {
+      for (const i of olds) await this.scheduler.decommission(i, 'restart to 0 instances');
+      return olds.length === 0;
+    }
+    const strategy = computeRestartStrategy(
+      { version: app.version, instances: app.instances, upgradeStrategy: app.upgradeStrategy },
+      running.map((i) => ({ instanceId: i.instanceId, runSpecVersion: i.runSpecVersion, goal: i.goal, healthy: isHealthy(i, hcCount) })),
+    );
+    const minHealthy = Math.ceil(app.instances * app.upgradeStrategy.minimumHealthCapacity);
+    // Old instances go, unhealthy ones first, while enough healthy instances remain.
+    let healthy = healthyOld.length + healthyNew.length;
+    const killOrder = [...olds].sort((a, b) => Number(isHealthy(a, hcCount)) - Number(isHealthy(b, hcCount)));
+    let remainingOld = olds.length;
+    for (const i of killOrder) {
+      const wasHealthy = isHealthy(i, hcCount);
+      if (wasHealthy && healthy - 1 < minHealthy) continue;
+      await this.scheduler.decommission(i, 'replaced by a new version');
+      remainingOld--;
+      if (wasHealthy) healthy--;
+    }
+    // New instances come up to the app's count, without exceeding the capacity the strategy allows.
+    const room = Math.max(0, strategy.maxCapacity - (remainingOld + news.length));
+    const missing = Math.max(0, app.instances - news.length);
+    const toStart = Math.min(room, missing);
+    if (toStart > 0) await this.scheduler.schedule(app, toStart);
+    return false;
+  }
+}

@@ -1,0 +1,89 @@
+import type { Attribute } from '../../protocol/mesos/v1.js';
+import type { Condition, HealthResult, MarathonTask, MesosTaskState } from '../../protocol/marathon/outputs.js';
+import type { InstanceView } from '../instance.js';
+
+/**
+ * InstanceRecord is what Marathon's instance tracker keeps for one instance of an app: its goal, the
+ * task it runs (one task per instance for apps), where it was placed and how it is doing. It is
+ * persisted as-is, so a restarted Marathon knows its tasks before the master tells it.
+ */
+export interface InstanceRecord extends InstanceView {
+  taskId: string;
+  /** state is the task's latest Mesos state, as `/v2/tasks` prints it. */
+  state: MesosTaskState;
+  hostPorts: number[];
+  servicePorts: number[];
+  ipAddresses: Array<{ ipAddress: string; protocol: 'IPv4' | 'IPv6' }>;
+  role: string;
+  /** launchableAt is when a Scheduled instance may be launched (the app's backoff delay); ms since the epoch. */
+  launchableAt?: number;
+  health: HealthResult[];
+  message?: string;
+  attributes?: readonly Attribute[];
+}
+
+/** conditionOf maps a Mesos task state to Marathon's instance `Condition`. */
+export function conditionOf(state: string): Condition {
+  switch (state) {
+    case 'TASK_STAGING':
+      return 'Staging';
+    case 'TASK_STARTING':
+      return 'Starting';
+    case 'TASK_RUNNING':
+      return 'Running';
+    case 'TASK_KILLING':
+      return 'Killing';
+    case 'TASK_FINISHED':
+      return 'Finished';
+    case 'TASK_FAILED':
+      return 'Failed';
+    case 'TASK_KILLED':
+      return 'Killed';
+    case 'TASK_ERROR':
+      return 'Error';
+    case 'TASK_UNREACHABLE':
+      return 'Unreachable';
+    case 'TASK_GONE':
+    case 'TASK_GONE_BY_OPERATOR':
+      return 'Gone';
+    case 'TASK_DROPPED':
+      return 'Dropped';
+    case 'TASK_LOST':
+    case 'TASK_UNKNOWN':
+    default:
+      return 'Unknown';
+  }
+}
+
+/** isActive says whether an instance counts toward its app's instances (placed or about to be, not finished). */
+export function isActive(i: InstanceRecord): boolean {
+  return i.goal === 'Running' && !['Error', 'Failed', 'Finished', 'Killed', 'Gone', 'Dropped', 'Unknown'].includes(i.condition);
+}
+
+/** isHealthy is Marathon's `consideredHealthy`: running and passing every health check (or having none). */
+export function isHealthy(i: InstanceRecord, healthChecks: number): boolean {
+  if (i.condition !== 'Running') return false;
+  if (healthChecks === 0) return true;
+  return i.health.length >= healthChecks && i.health.every((h) => h.alive);
+}
+
+/** taskJson renders an instance's task as `/v2/apps/{id}/tasks` does. */
+export function taskJson(i: InstanceRecord): MarathonTask {
+  return {
+    appId: i.appId,
+    id: i.taskId,
+    host: i.hostname ?? '',
+    ...(i.agentId ? { slaveId: i.agentId } : {}),
+    state: i.state,
+    ...(i.stagedAt ? { stagedAt: i.stagedAt } : {}),
+    ...(i.startedAt ? { startedAt: i.startedAt } : {}),
+    version: i.runSpecVersion,
+    ports: i.hostPorts,
+    servicePorts: i.servicePorts,
+    ipAddresses: i.ipAddresses,
+    ...(i.health.length ? { healthCheckResults: i.health } : {}),
+    ...(i.region ? { region: i.region } : {}),
+    ...(i.zone ? { zone: i.zone } : {}),
+    role: i.role,
+  };
+}

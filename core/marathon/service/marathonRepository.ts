@@ -1,0 +1,75 @@
+import type { Store } from '../../coordination/store.js';
+import type { AppDefinition } from '../../protocol/marathon/appDefinition.js';
+import type { Group } from '../../protocol/marathon/group.js';
+import type { InstanceRecord } from './instanceRecord.js';
+
+/** StoredDeployment is a deployment as persisted: enough to resume it after a restart. */
+export interface StoredDeployment {
+  id: string;
+  version: string;
+  original: Group;
+  target: Group;
+  currentStep: number;
+}
+
+/**
+ * MarathonRepository persists Marathon's state through a `Store` under `/marathon`: the root group
+ * (every app), each app version, instances, deployments and the framework id, laid out like
+ * Marathon's own ZooKeeper categories so the ZooKeeper store can hold the same keys.
+ */
+export class MarathonRepository {
+  constructor(private readonly store: Store) {}
+
+  async load(): Promise<{ root: Group | undefined; instances: InstanceRecord[]; deployments: StoredDeployment[]; frameworkId: string | undefined }> {
+    const root = await this.store.get<Group>('/marathon/group/root');
+    const instances: InstanceRecord[] = [];
+    for (const key of await this.store.list('/marathon/instance/')) {
+      const i = await this.store.get<InstanceRecord>(key);
+      if (i) instances.push(i);
+    }
+    const deployments: StoredDeployment[] = [];
+    for (const key of await this.store.list('/marathon/deployment/')) {
+      const d = await this.store.get<StoredDeployment>(key);
+      if (d) deployments.push(d);
+    }
+    const frameworkId = (await this.store.get<{ value: string }>('/marathon/framework-id'))?.value;
+    return { root, instances, deployments, frameworkId };
+  }
+
+  /** putRoot stores the new root group together with the versions of the apps that changed, atomically. */
+  async putRoot(root: Group, changedApps: AppDefinition[]): Promise<void> {
+    await this.store.batch([
+      { put: '/marathon/group/root', value: root },
+      ...changedApps.map((a) => ({ put: `/marathon/apps${a.id}/versions/${a.version}`, value: a })),
+    ]);
+  }
+
+  async appVersions(appId: string): Promise<string[]> {
+    const prefix = `/marathon/apps${appId}/versions/`;
+    return (await this.store.list(prefix)).map((k) => k.slice(prefix.length)).filter((v) => !v.includes('/'));
+  }
+
+  async appVersion(appId: string, version: string): Promise<AppDefinition | undefined> {
+    return this.store.get<AppDefinition>(`/marathon/apps${appId}/versions/${version}`);
+  }
+
+  async putInstance(i: InstanceRecord): Promise<void> {
+    await this.store.put(`/marathon/instance/${i.instanceId}`, i);
+  }
+
+  async deleteInstance(instanceId: string): Promise<void> {
+    await this.store.delete(`/marathon/instance/${instanceId}`);
+  }
+
+  async putDeployment(d: StoredDeployment): Promise<void> {
+    await this.store.put(`/marathon/deployment/${d.id}`, d);
+  }
+
+  async deleteDeployment(id: string): Promise<void> {
+    await this.store.delete(`/marathon/deployment/${id}`);
+  }
+
+  async putFrameworkId(id: string): Promise<void> {
+    await this.store.put('/marathon/framework-id', { value: id });
+  }
+}

@@ -1,0 +1,375 @@
+import type { Clock, TimerHandle } from '../../common/clock.js';
+import { Emitter } from '../../common/emitter.js';
+import { Resources } from '../../common/resources.js';
+import type { Rng } from '../../common/rng.js';
+import type { SchedulerDriver } from '../../framework/schedulerDriver.js';
+import type { AppDefinition } from '../../protocol/marathon/appDefinition.js';
+import { isoTimestamp } from '../../protocol/marathon/appConfig.js';
+import type { Group } from '../../protocol/marathon/group.js';
+import { transitiveApps } from '../../protocol/marathon/group.js';
+import type { MesosTaskState, TaskFailure } from '../../protocol/marathon/outputs.js';
+import type { SchedulerEvent } from '../../protocol/mesos/scheduler.js';
+import type { FrameworkInfo, Offer, TaskStatus } from '../../protocol/mesos/v1.js';
+import { addDelay, advanceDelay, delayDeadline, delayEffect, type LaunchDelay } from '../backoff.js';
+import { proposeScaling } from '../killSelection.js';
+import { funnelReason, matchOffer, type NoOfferMatchReason } from '../offerMatcher.js';
+import { buildTaskInfo } from '../taskBuilder.js';
+import { newTaskId } from '../taskIds.js';
+import { conditionOf, isActive, isHealthy, type InstanceRecord } from './instanceRecord.js';
+import type { MarathonEvent } from './marathonEvents.js';
+import type { MarathonRepository } from './marathonRepository.js';
+
+/** MAX_INSTANCES_PER_OFFER is Marathon's `--max_instances_per_offer` default. */
+export const MAX_INSTANCES_PER_OFFER = 5;
+/** DECLINE_OFFER_SECONDS is Marathon's `--decline_offer_duration` (120 s) for offers it has no use for. */
+export const DECLINE_OFFER_SECONDS = 120;
+
+/** OfferStats are what `/v2/queue` reports about why an app is waiting. */
+export interface OfferStats {
+  processed: number;
+  unused: number;
+  lastUnusedAt?: number;
+  lastUsedAt?: number;
+  reasons: Map<NoOfferMatchReason, number>;
+  lastUnused: Array<{ offer: Offer; reasons: NoOfferMatchReason[]; at: number }>;
+}
+
+/** SchedulerOptions are the scheduler's collaborators. */
+export interface SchedulerOptions {
+  driver: SchedulerDriver;
+  repository: MarathonRepository;
+  clock: Clock;
+  rng: Rng;
+  frameworkInfo: FrameworkInfo;
+  log: (level: 'info' | 'warn' | 'error', msg: string) => void;
+}
+
+/**
+ * MarathonScheduler is the framework half of Marathon: it keeps every app at its instance count from
+ * the offers the master makes, launches with the pure matcher and task builder, tracks each task's
+ * status (acknowledging it), relaunches failed tasks after the app's backoff, and suppresses offers
+ * while it has nothing to launch. Deployments steer it through `override`, which takes an app's
+ * scaling out of the plain "keep N running" rule while a rolling restart runs.
+ */
+export class MarathonScheduler {
+  readonly events = new Emitter<MarathonEvent>();
+  readonly instances = new Map<string, InstanceRecord>();
+  readonly delays = new Map<string, LaunchDelay>();
+  readonly offerStats = new Map<string, OfferStats>();
+  readonly lastFailures = new Map<string, TaskFailure>();
+  /** override lets a running deployment decide an app's instances instead of the count rule. */
+  readonly override = new Set<string>();
+  root: Group;
+  private suppressed = false;
+  private tick: TimerHandle | undefined;
+  private reconcileTimer: TimerHandle | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly options: SchedulerOptions,
+    root: Group,
+    instances: InstanceRecord[],
+  ) {
+    this.root = root;
+    for (const i of instances) this.instances.set(i.instanceId, i);
+  }
+
+  get clock(): Clock {
+    return this.options.clock;
+  }
+
+  /** frameworkId is the id the master gave Marathon (kept across restarts through the store). */
+  get frameworkId(): string | undefined {
+    return this.options.frameworkInfo.id?.value;
+  }
+
+  /** start subscribes with the stored framework id (if any) and begins the scaling loop. */
+  start(): void {
+    this.options.driver.start(this.options.frameworkInfo, {
+      onEvent: (e) => void this.onEvent(e).catch((err: Error) => this.options.log('error', `Handling ${e.type} failed: ${err.stack ?? err.message}`)),
+      onDisconnected: (reason) => {
+        this.events.fire({ eventType: 'scheduler_disconnected_event', timestamp: this.now(), message: reason });
+        this.options.log('warn', `Disconnected from the master: ${reason}`);
+      },
+    });
+    this.tick = this.options.clock.setInterval(() => void this.scale(), 1000);
+  }
+
+  private now(): string {
+    return isoTimestamp(this.options.clock.now());
+  }
+
+  apps(): AppDefinition[] {
+    return transitiveApps(this.root);
+  }
+
+  instancesOf(appId: string): InstanceRecord[] {
+    return [...this.instances.values()].filter((i) => i.appId === appId);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Scaling
+
+  /**
+   * scale applies the count rule to every app not under a deployment's control: schedule missing
+   * instances, decommission extra ones (by `killSelection`), and expunge terminal ones.
+   */
+  async scale(): Promise<void> {
+    if (this.disposed) return;
+    const apps = new Map(this.apps().map((a) => [a.id, a]));
+    for (const i of [...this.instances.values()]) {
+      if (!apps.has(i.appId) && i.goal === 'Running') await this.decommission(i, 'app removed');
+    }
+    for (const app of apps.values()) {
+      if (this.override.has(app.id)) continue;
+      const active = this.instancesOf(app.id).filter(isActive);
+      const proposal = proposeScaling({ instances: active, scaleTo: app.instances, killSelection: app.killSelection, constraints: app.constraints });
+      for (const i of proposal.toDecommission) await this.decommission(i, 'scaling down');
+      if (proposal.toStart > 0) await this.schedule(app, proposal.toStart);
+    }
+    this.updateSuppression();
+  }
+
+  /** schedule queues `count` new instances of `app`, launchable after its backoff delay. */
+  async schedule(app: AppDefinition, count: number): Promise<void> {
+    const delay = this.delays.get(app.id);
+    const launchableAt = delay ? delayDeadline(delay) : 0;
+    for (let n = 0; n < count; n++) {
+      const { instanceId, taskId } = newTaskId(app.id, this.options.rng);
+      const record: InstanceRecord = {
+        instanceId,
+        taskId,
+        appId: app.id,
+        runSpecVersion: app.version,
+        condition: 'Scheduled',
+        goal: 'Running',
+        state: 'TASK_STAGING',
+        hostPorts: [],
+        servicePorts: [],
+        ipAddresses: [],
+        role: app.role,
+        health: [],
+        launchableAt,
+        since: this.now(),
+      };
+      this.instances.set(instanceId, record);
+      await this.options.repository.putInstance(record);
+    }
+    this.updateSuppression();
+  }
+
+  /** decommission stops an instance for good: a scheduled one is dropped, a launched one is killed. */
+  async decommission(i: InstanceRecord, why: string): Promise<void> {
+    i.goal = 'Decommissioned';
+    if (i.condition === 'Scheduled') {
+      this.instances.delete(i.instanceId);
+      await this.options.repository.deleteInstance(i.instanceId);
+      return;
+    }
+    await this.options.repository.putInstance(i);
+    this.options.log('info', `Killing ${i.taskId} (${why})`);
+    await this.kill(i);
+  }
+
+  /** kill asks the master to kill an instance's task, with the app's kill grace period. */
+  async kill(i: InstanceRecord): Promise<void> {
+    const app = this.apps().find((a) => a.id === i.appId);
+    const grace = app?.taskKillGracePeriodSeconds;
+    await this.options.driver
+      .call({
+        type: 'KILL',
+        kill: { task_id: { value: i.taskId }, ...(i.agentId ? { agent_id: { value: i.agentId } } : {}), ...(grace !== undefined ? { kill_policy: { grace_period: { nanoseconds: grace * 1e9 } } } : {}) },
+      })
+      .catch((err: Error) => this.options.log('warn', `Kill of ${i.taskId} not sent: ${err.message}`));
+  }
+
+  private updateSuppression(): void {
+    if (!this.options.driver.connected) return;
+    const waiting = [...this.instances.values()].some((i) => i.condition === 'Scheduled');
+    if (waiting && this.suppressed) {
+      this.suppressed = false;
+      void this.options.driver.call({ type: 'REVIVE', revive: {} }).catch(() => (this.suppressed = true));
+    } else if (!waiting && !this.suppressed) {
+      this.suppressed = true;
+      void this.options.driver.call({ type: 'SUPPRESS', suppress: {} }).catch(() => (this.suppressed = false));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events from the master
+
+  private async onEvent(e: SchedulerEvent): Promise<void> {
+    switch (e.type) {
+      case 'SUBSCRIBED':
+        await this.options.repository.putFrameworkId(e.subscribed.framework_id.value);
+        this.options.frameworkInfo.id = e.subscribed.framework_id;
+        this.suppressed = false;
+        this.events.fire({ eventType: 'scheduler_registered_event', timestamp: this.now(), frameworkId: e.subscribed.framework_id.value, master: e.subscribed.master_info.hostname ?? '' });
+        await this.reconcile();
+        return;
+      case 'OFFERS':
+        await this.onOffers(e.offers.offers);
+        return;
+      case 'UPDATE':
+        await this.onStatus(e.update.status);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** reconcile asks the master for the state of every task Marathon believes launched (explicit reconciliation). */
+  async reconcile(): Promise<void> {
+    if (this.disposed) return;
+    const tasks = [...this.instances.values()].filter((i) => i.condition !== 'Scheduled').map((i) => ({ task_id: { value: i.taskId }, ...(i.agentId ? { agent_id: { value: i.agentId } } : {}) }));
+    await this.options.driver.call({ type: 'RECONCILE', reconcile: { tasks } }).catch(() => undefined);
+    if (this.disposed) return;
+    this.reconcileTimer?.cancel();
+    // Implicit reconciliation afterwards catches tasks Marathon has no record of.
+    this.reconcileTimer = this.options.clock.setTimeout(() => void this.options.driver.call({ type: 'RECONCILE', reconcile: { tasks: [] } }).catch(() => undefined), 2000);
+  }
+
+  private async onOffers(offers: Offer[]): Promise<void> {
+    const now = this.options.clock.now();
+    for (const original of offers) {
+      let offer = original;
+      const operations: Array<Record<string, unknown>> = [];
+      const launchedIds: string[] = [];
+      for (const app of this.apps()) {
+        const waiting = this.instancesOf(app.id).filter((i) => i.condition === 'Scheduled' && i.goal === 'Running' && (i.launchableAt ?? 0) <= now);
+        if (waiting.length === 0) continue;
+        const stats = this.statsOf(app.id);
+        let launchedForApp = 0;
+        for (const instance of waiting) {
+          if (launchedIds.length >= MAX_INSTANCES_PER_OFFER) break;
+          stats.processed++;
+          const placed = this.instancesOf(app.id).filter((i) => i.goal === 'Running' && i.condition !== 'Scheduled').map((i) => ({ ...i, instanceId: i.instanceId }));
+          const match = matchOffer(app, offer, { instances: placed, rng: this.options.rng });
+          if (!match.matched) {
+            stats.unused++;
+            stats.lastUnusedAt = now;
+            for (const r of match.reasons) stats.reasons.set(r, (stats.reasons.get(r) ?? 0) + 1);
+            stats.lastUnused.push({ offer: original, reasons: match.reasons, at: now });
+            if (stats.lastUnused.length > 10) stats.lastUnused.shift();
+            break;
+          }
+          stats.lastUsedAt = now;
+          const task = buildTaskInfo({ app, taskId: instance.taskId, offer, resources: match.resources, hostPorts: match.hostPorts, rng: this.options.rng });
+          operations.push({ type: 'LAUNCH', launch: { task_infos: [task] } });
+          launchedIds.push(instance.instanceId);
+          launchedForApp++;
+          Object.assign(instance, {
+            condition: 'Provisioned',
+            state: 'TASK_STAGING' as MesosTaskState,
+            agentId: offer.agent_id.value,
+            hostname: offer.hostname,
+            attributes: offer.attributes ?? [],
+            hostPorts: match.hostPorts.filter((p): p is number => p !== undefined),
+            stagedAt: this.now(),
+            since: this.now(),
+          });
+          await this.options.repository.putInstance(instance);
+          offer = { ...offer, resources: Resources.fromJSON(offer.resources).subtract(Resources.fromJSON(match.resources)).toJSON() };
+        }
+        if (launchedForApp > 0) this.options.log('info', `Launching ${launchedForApp} instance(s) of ${app.id} on ${original.hostname}`);
+      }
+      if (operations.length > 0) {
+        await this.options.driver.call({ type: 'ACCEPT', accept: { offer_ids: [original.id], operations: operations as never, filters: { refuse_seconds: 1 } } }).catch(async (err: Error) => {
+          this.options.log('warn', `Launch on ${original.hostname} failed: ${err.message}`);
+          for (const id of launchedIds) {
+            const i = this.instances.get(id);
+            if (i) Object.assign(i, { condition: 'Scheduled', agentId: undefined, hostname: undefined });
+          }
+        });
+      } else {
+        const anyWaiting = [...this.instances.values()].some((i) => i.condition === 'Scheduled');
+        await this.options.driver.call({ type: 'DECLINE', decline: { offer_ids: [original.id], filters: { refuse_seconds: anyWaiting ? 5 : DECLINE_OFFER_SECONDS } } }).catch(() => undefined);
+      }
+    }
+    this.updateSuppression();
+  }
+
+  statsOf(appId: string): OfferStats {
+    let s = this.offerStats.get(appId);
+    if (!s) this.offerStats.set(appId, (s = { processed: 0, unused: 0, reasons: new Map(), lastUnused: [] }));
+    return s;
+  }
+
+  /** lastRejectReason is the funnel reason most offers failed on, for the console's "why is this app waiting". */
+  lastRejectReason(appId: string): NoOfferMatchReason | undefined {
+    const last = this.offerStats.get(appId)?.lastUnused.at(-1);
+    return last ? funnelReason(last.reasons) : undefined;
+  }
+
+  private async onStatus(status: TaskStatus): Promise<void> {
+    if (status.uuid && status.agent_id) {
+      await this.options.driver.call({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } }).catch(() => undefined);
+    }
+    const instance = [...this.instances.values()].find((i) => i.taskId === status.task_id.value);
+    const state = status.state as MesosTaskState;
+    if (!instance) {
+      // A task Marathon has no record of (found by implicit reconciliation): kill it, as Marathon does.
+      if (!['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR', 'TASK_UNKNOWN'].includes(status.state)) {
+        await this.options.driver.call({ type: 'KILL', kill: { task_id: status.task_id, ...(status.agent_id ? { agent_id: status.agent_id } : {}) } }).catch(() => undefined);
+      }
+      return;
+    }
+    const app = this.apps().find((a) => a.id === instance.appId);
+    const condition = conditionOf(state);
+    const changed = condition !== instance.condition;
+    instance.state = state;
+    instance.condition = condition;
+    instance.message = status.message;
+    if (changed) instance.since = this.now();
+    if (state === 'TASK_RUNNING' && !instance.startedAt) instance.startedAt = this.now();
+    const ips = status.container_status?.network_infos?.flatMap((n) => n.ip_addresses ?? []).flatMap((a) => (a.ip_address ? [{ ipAddress: a.ip_address, protocol: (a.protocol ?? 'IPv4') as 'IPv4' | 'IPv6' }] : []));
+    if (ips?.length) instance.ipAddresses = ips;
+    if (app) {
+      const effect = delayEffect(status.state, status.reason);
+      const now = this.options.clock.now();
+      const current = this.delays.get(app.id);
+      if (effect === 'increase' && instance.goal === 'Running') this.delays.set(app.id, addDelay(current, app, now));
+      else if (effect === 'advance' && current) this.delays.set(app.id, advanceDelay(current, now));
+      else if (effect === 'reset') this.delays.delete(app.id);
+    }
+    this.events.fire({
+      eventType: 'status_update_event',
+      timestamp: this.now(),
+      slaveId: instance.agentId ?? '',
+      taskId: instance.taskId,
+      taskStatus: state,
+      message: status.message ?? '',
+      appId: instance.appId,
+      host: instance.hostname ?? '',
+      ipAddresses: instance.ipAddresses,
+      ports: instance.hostPorts,
+      version: instance.runSpecVersion,
+    });
+    if (changed) {
+      this.events.fire({ eventType: 'instance_changed_event', timestamp: this.now(), instanceId: instance.instanceId, condition, runSpecId: instance.appId, agentId: instance.agentId ?? '', host: instance.hostname ?? '', runSpecVersion: instance.runSpecVersion });
+    }
+    if (isActive(instance) || condition === 'Killing') {
+      await this.options.repository.putInstance(instance);
+      return;
+    }
+    // The task has ended: expunge it; the count rule (or a deployment) schedules a replacement.
+    if (instance.goal === 'Running' && (state === 'TASK_FAILED' || state === 'TASK_ERROR' || state === 'TASK_FINISHED' || state === 'TASK_DROPPED' || state === 'TASK_GONE')) {
+      this.lastFailures.set(instance.appId, { appId: instance.appId, host: instance.hostname ?? '', message: status.message ?? '', state, taskId: instance.taskId, timestamp: this.now(), version: instance.runSpecVersion, slaveId: instance.agentId ?? '' });
+    }
+    this.instances.delete(instance.instanceId);
+    await this.options.repository.deleteInstance(instance.instanceId);
+    void this.scale();
+  }
+
+  /** countHealthy is how many of an app's instances (of `version`, if given) are running and healthy. */
+  countHealthy(app: AppDefinition, version?: string): number {
+    return this.instancesOf(app.id).filter((i) => isActive(i) && (version === undefined || i.runSpecVersion === version) && isHealthy(i, app.healthChecks.filter((h) => h.protocol !== 'COMMAND' && !h.protocol.startsWith('MESOS_')).length)).length;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.tick?.cancel();
+    this.reconcileTimer?.cancel();
+    await this.options.driver.dispose();
+  }
+}

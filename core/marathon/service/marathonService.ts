@@ -1,0 +1,316 @@
+import type { Clock } from '../../common/clock.js';
+import { CoreError } from '../../common/errors.js';
+import { uuidV4 } from '../../common/ids.js';
+import type { Rng } from '../../common/rng.js';
+import type { SchedulerDriver } from '../../framework/schedulerDriver.js';
+import type { Store } from '../../coordination/store.js';
+import type { AppDefinition } from '../../protocol/marathon/appDefinition.js';
+import { isoTimestamp, resolveConfig } from '../../protocol/marathon/appConfig.js';
+import { mergeAppUpdate } from '../../protocol/marathon/appConversion.js';
+import { readApp } from '../../protocol/marathon/appSchema.js';
+import type { Rejection } from '../../protocol/marathon/errors.js';
+import { appNotFound } from '../../protocol/marathon/errors.js';
+import { emptyGroup, findApp, putApp, removeApp, transitiveApps, type Group } from '../../protocol/marathon/group.js';
+import { normalizeApp, normalizeReadApp } from '../../protocol/marathon/normalizeApp.js';
+import { canonicalId } from '../../protocol/marathon/pathId.js';
+import { updateVersionInfoForChangedApps } from '../appChanges.js';
+import { computeDeploymentPlan, type DeploymentPlan } from '../deploymentPlan.js';
+import { DeploymentRunner } from './deploymentRunner.js';
+import { HealthCheckRunner, type Probe } from './healthCheckRunner.js';
+import { isActive, type InstanceRecord } from './instanceRecord.js';
+import { MarathonRepository } from './marathonRepository.js';
+import { MarathonScheduler } from './marathonScheduler.js';
+
+/** MarathonConfig holds Marathon's own settings under its flag names. */
+export interface MarathonConfig {
+  framework_name: string;
+  mesos_role: string;
+  mesos_user: string;
+  failover_timeout: number;
+  hostname: string;
+  http_port: number;
+  master: string;
+}
+
+/** MarathonServiceOptions are the service's collaborators. */
+export interface MarathonServiceOptions {
+  config: MarathonConfig;
+  driver: SchedulerDriver;
+  store: Store;
+  clock: Clock;
+  rng: Rng;
+  log: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  probe?: Probe;
+}
+
+/** ChangeResult is what a deployable change answers: Marathon's `{deploymentId, version}`. */
+export interface ChangeResult {
+  deploymentId: string;
+  version: string;
+  app?: AppDefinition;
+  created?: boolean;
+}
+
+/** MarathonRejection carries Marathon's status and JSON body for a refused request. */
+export class MarathonRejection extends Error {
+  constructor(readonly rejection: Rejection) {
+    super(String((rejection.body as { message?: string }).message ?? 'rejected'));
+  }
+}
+
+/**
+ * MarathonService is Marathon's application layer: it turns `/v2` requests into new root-group
+ * versions, persists them, plans the deployments (pure `computeDeploymentPlan`) and runs them through
+ * the scheduler. Every change is serialised on one queue, as Marathon's GroupManager does, so two
+ * requests never plan against the same old state.
+ */
+export class MarathonService {
+  readonly scheduler: MarathonScheduler;
+  readonly deployments: DeploymentRunner;
+  readonly repository: MarathonRepository;
+  private readonly health: HealthCheckRunner;
+  private queue: Promise<unknown> = Promise.resolve();
+  private tick: { cancel(): void } | undefined;
+
+  private constructor(
+    private readonly options: MarathonServiceOptions,
+    repository: MarathonRepository,
+    root: Group,
+    instances: InstanceRecord[],
+    frameworkId: string | undefined,
+  ) {
+    this.repository = repository;
+    const c = options.config;
+    this.scheduler = new MarathonScheduler(
+      {
+        driver: options.driver,
+        repository,
+        clock: options.clock,
+        rng: options.rng,
+        frameworkInfo: {
+          user: c.mesos_user,
+          name: c.framework_name,
+          failover_timeout: c.failover_timeout,
+          checkpoint: true,
+          hostname: c.hostname,
+          webui_url: `http://${c.hostname}:${c.http_port}`,
+          roles: [c.mesos_role],
+          capabilities: [{ type: 'PARTITION_AWARE' }, { type: 'MULTI_ROLE' }, { type: 'TASK_KILLING_STATE' }, { type: 'REGION_AWARE' }],
+          ...(frameworkId ? { id: { value: frameworkId } } : {}),
+        },
+        log: options.log,
+      },
+      root,
+      instances,
+    );
+    this.deployments = new DeploymentRunner(this.scheduler, repository);
+    this.health = new HealthCheckRunner(
+      options.clock,
+      (i, _index, changed) => {
+        void repository.putInstance(i);
+        if (changed) {
+          const alive = i.health.every((h) => h.alive);
+          this.scheduler.events.fire({ eventType: 'health_status_changed_event', timestamp: this.now(), appId: i.appId, instanceId: i.instanceId, version: i.runSpecVersion, alive });
+          this.scheduler.events.fire({ eventType: 'instance_health_changed_event', timestamp: this.now(), instanceId: i.instanceId, runSpecId: i.appId, runSpecVersion: i.runSpecVersion, healthy: alive });
+        }
+      },
+      (i, reason) => {
+        if (i.goal !== 'Running') return;
+        this.options.log('warn', `Killing unhealthy ${i.taskId}: ${reason}`);
+        this.scheduler.events.fire({ eventType: 'unhealthy_instance_kill_event', timestamp: this.now(), appId: i.appId, taskId: i.taskId, instanceId: i.instanceId, version: i.runSpecVersion, reason, host: i.hostname ?? '', slaveId: i.agentId ?? '' });
+        void this.scheduler.kill(i);
+      },
+      options.probe,
+    );
+  }
+
+  /** create loads Marathon's state from the store and resumes unfinished deployments. */
+  static async create(options: MarathonServiceOptions): Promise<MarathonService> {
+    const repository = new MarathonRepository(options.store);
+    const state = await repository.load();
+    const root = state.root ?? emptyGroup('/', isoTimestamp(options.clock.now()));
+    const service = new MarathonService(options, repository, root, state.instances, state.frameworkId);
+    for (const d of state.deployments) {
+      await service.deployments.start({ ...computeDeploymentPlan(d.original, d.target, { id: d.id, version: d.version }) }, d.currentStep);
+    }
+    return service;
+  }
+
+  start(): void {
+    this.scheduler.start();
+    // Deployments advance as soon as an instance changes, not only on the tick, so a client that saw its
+    // task running finds the deployment finished (as with Marathon's event-driven deployment actors).
+    this.scheduler.events.on((e) => {
+      if (e.eventType === 'instance_changed_event' || e.eventType === 'health_status_changed_event') void this.deployments.advance();
+    });
+    this.tick = this.options.clock.setInterval(() => {
+      void this.deployments.advance();
+      this.health.sync(new Map(this.scheduler.apps().map((a) => [a.id, a])), this.scheduler.instances.values());
+    }, 500);
+  }
+
+  get config(): MarathonConfig {
+    return this.options.config;
+  }
+
+  get root(): Group {
+    return this.scheduler.root;
+  }
+
+  private now(): string {
+    return isoTimestamp(this.options.clock.now());
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Apps
+
+  app(id: string): AppDefinition | undefined {
+    return findApp(this.root, canonicalId(id));
+  }
+
+  apps(): AppDefinition[] {
+    return transitiveApps(this.root);
+  }
+
+  /** createApp is `POST /v2/apps`: 409 when the id exists, 422 when invalid. */
+  createApp(raw: unknown, force: boolean): Promise<ChangeResult> {
+    return this.serial(async () => {
+      const normalized = normalizeApp(raw, { now: this.options.clock.now(), parentId: '/', defaultRole: this.config.mesos_role });
+      if (!normalized.ok) throw new MarathonRejection(normalized.rejection);
+      const app = normalized.value;
+      if (findApp(this.root, app.id)) throw new MarathonRejection({ status: 409, body: { message: `An app with id [${app.id}] already exists.` } });
+      return this.deploy(putApp(this.root, app, app.version), force, new Set(), [app.id]);
+    });
+  }
+
+  /** updateApp is `PUT /v2/apps/{id}` (partial by default): scale-only bodies scale without a restart; unknown ids are created. */
+  updateApp(id: string, raw: unknown, opts: { force: boolean; partial: boolean }): Promise<ChangeResult> {
+    return this.serial(async () => {
+      const appId = canonicalId(id);
+      const existing = findApp(this.root, appId);
+      const now = this.options.clock.now();
+      const body = { ...(raw as Record<string, unknown>), id: appId };
+      if (!existing) {
+        const created = normalizeApp(body, { now, parentId: '/', defaultRole: this.config.mesos_role });
+        if (!created.ok) throw new MarathonRejection(created.rejection);
+        return { ...(await this.deploy(putApp(this.root, created.value, created.value.version), opts.force, new Set(), [appId])), created: true };
+      }
+      let merged: unknown = body;
+      if (opts.partial) {
+        const update = readApp(body, { update: true });
+        if (!update.ok) throw new MarathonRejection(update.rejection);
+        merged = mergeAppUpdate(existing, update.value);
+      }
+      const read = readApp(merged);
+      if (!read.ok) throw new MarathonRejection(read.rejection);
+      const next = normalizeReadApp(read.value, resolveConfig({ now, parentId: '/', defaultRole: this.config.mesos_role }), isoTimestamp(now));
+      if (!next.ok) throw new MarathonRejection(next.rejection);
+      return this.deploy(putApp(this.root, next.value, next.value.version), opts.force, new Set(), [appId]);
+    });
+  }
+
+  /** deleteApp is `DELETE /v2/apps/{id}` (force defaults to true there). */
+  deleteApp(id: string, force: boolean): Promise<ChangeResult> {
+    return this.serial(async () => {
+      const appId = canonicalId(id);
+      if (!findApp(this.root, appId)) throw new MarathonRejection(appNotFound(appId));
+      return this.deploy(removeApp(this.root, appId, this.now()), force, new Set(), [appId]);
+    });
+  }
+
+  /** restartApp is `POST /v2/apps/{id}/restart`: a new configuration time, so every instance is replaced. */
+  restartApp(id: string, force: boolean): Promise<ChangeResult> {
+    return this.serial(async () => {
+      const appId = canonicalId(id);
+      const app = findApp(this.root, appId);
+      if (!app) throw new MarathonRejection(appNotFound(appId));
+      return this.deploy(this.root, force, new Set([appId]), [appId]);
+    });
+  }
+
+  /** killTasks is `DELETE /v2/apps/{id}/tasks[/{taskId}]`: without `scale`, the killed tasks are replaced. */
+  killTasks(appId: string | undefined, taskIds: string[] | undefined, opts: { scale: boolean; wipe: boolean; force: boolean; host?: string }): Promise<InstanceRecord[] | ChangeResult> {
+    return this.serial(async () => {
+      const victims = [...this.scheduler.instances.values()].filter(
+        (i) => (appId === undefined || i.appId === canonicalId(appId)) && (taskIds === undefined || taskIds.includes(i.taskId) || taskIds.includes(i.instanceId)) && (opts.host === undefined || opts.host === '*' || i.hostname === opts.host) && isActive(i),
+      );
+      if (!opts.scale) {
+        for (const i of victims) await this.scheduler.kill(i);
+        return victims;
+      }
+      const byApp = new Map<string, string[]>();
+      for (const i of victims) byApp.set(i.appId, [...(byApp.get(i.appId) ?? []), i.instanceId]);
+      let root = this.root;
+      for (const [id, ids] of byApp) {
+        const app = findApp(root, id);
+        if (app) root = putApp(root, { ...app, instances: Math.max(0, app.instances - ids.length) }, this.now());
+      }
+      return this.deploy(root, opts.force, new Set(), [...byApp.keys()], Object.fromEntries(byApp));
+    });
+  }
+
+  /** resetDelay is `DELETE /v2/queue/{id}/delay`. */
+  resetDelay(appId: string): boolean {
+    const id = canonicalId(appId);
+    if (!findApp(this.root, id)) return false;
+    this.scheduler.delays.delete(id);
+    for (const i of this.scheduler.instancesOf(id)) if (i.condition === 'Scheduled') i.launchableAt = 0;
+    return true;
+  }
+
+  /** rollback is `DELETE /v2/deployments/{id}`: a new deployment back to the original state, or only a cancel with `force`. */
+  async cancelDeployment(id: string, force: boolean): Promise<ChangeResult | undefined> {
+    const d = this.deployments.running.get(id);
+    if (!d) return undefined;
+    await this.deployments.cancel(id);
+    if (force) return { deploymentId: id, version: d.plan.version };
+    return this.serial(() => this.deploy(d.plan.original, true, new Set(), []));
+  }
+
+  /**
+   * deploy makes `target` the new root: versions the changed apps, checks deployment locks, persists,
+   * plans against the current root and starts the plan.
+   */
+  private async deploy(target: Group, force: boolean, restart: ReadonlySet<string>, touched: string[], toKill?: Record<string, string[]>): Promise<ChangeResult> {
+    const version = this.now();
+    const versioned = updateVersionInfoForChangedApps(this.root, { ...target, version }, version, restart);
+    const plan: DeploymentPlan = computeDeploymentPlan(this.root, versioned, { id: uuidV4(this.options.rng), version, ...(toKill ? { toKill } : {}) });
+    const affected = new Set(plan.steps.flatMap((s) => s.actions.map((a) => a.app.id)));
+    for (const id of touched) affected.add(id);
+    const locks = [...new Set([...affected].flatMap((id) => this.deployments.lockedBy(id)))];
+    if (locks.length > 0 && !force) {
+      throw new MarathonRejection({
+        status: 409,
+        body: { message: `App is locked by one or more deployments. Override with the option '?force=true'. View details at '/v2/deployments/${locks[0]}'.`, deployments: locks.map((lockId) => ({ id: lockId })) },
+      });
+    }
+    for (const lockId of locks) await this.deployments.cancel(lockId);
+    const changed = transitiveApps(versioned).filter((a) => a.version === version);
+    await this.repository.putRoot(versioned, changed);
+    this.scheduler.root = versioned;
+    this.scheduler.events.fire({ eventType: 'group_change_success', timestamp: version, groupId: '/', version });
+    await this.deployments.start(plan);
+    void this.scheduler.scale();
+    const app = touched[0] ? findApp(versioned, touched[0]) : undefined;
+    return { deploymentId: plan.id, version, ...(app ? { app } : {}) };
+  }
+
+  async dispose(): Promise<void> {
+    this.tick?.cancel();
+    this.health.dispose();
+    await this.scheduler.dispose();
+  }
+}
+
+/** rejectionOf turns anything thrown by the service into Marathon's status and body. */
+export function rejectionOf(err: unknown): Rejection {
+  if (err instanceof MarathonRejection) return err.rejection;
+  if (err instanceof CoreError && err.code === 'NOT_FOUND') return { status: 404, body: { message: err.message } };
+  return { status: 500, body: { message: err instanceof Error ? err.message : String(err) } };
+}

@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import type { Clock } from '../common/clock.js';
+import type { Rng } from '../common/rng.js';
+import type { Store } from '../coordination/store.js';
+import type { SchedulerDriver } from '../framework/schedulerDriver.js';
+import { registerMarathonRoutes } from '../api/marathonRoutes.js';
+import { MarathonService, type MarathonConfig } from '../marathon/service/marathonService.js';
+import { CryptoRng } from '../node/cryptoRng.js';
+import { HttpSchedulerDriver } from '../node/httpSchedulerDriver.js';
+import { SqliteStore } from '../node/sqliteStore.js';
+import { SystemClock } from '../node/systemClock.js';
+import { createHttpServer } from './httpServer.js';
+import type { Logger } from './logger.js';
+
+/** RunningMarathon is a started Marathon with its REST server. */
+export interface RunningMarathon {
+  service: MarathonService;
+  url: string;
+  port: number;
+  dispose(): Promise<void>;
+}
+
+/**
+ * createMarathon is Marathon's composition root: its store (SQLite under `work_dir`), a scheduler
+ * driver (HTTP to `--master`, or the in-process one the demo passes), the service and its `/v2` API.
+ */
+export async function createMarathon(
+  config: Omit<MarathonConfig, 'http_port'> & { http_port: number; work_dir: string; ip: string },
+  deps: { log: Logger; clock?: Clock; rng?: Rng; driver?: SchedulerDriver; store?: Store },
+): Promise<RunningMarathon> {
+  const clock = deps.clock ?? new SystemClock();
+  const rng = deps.rng ?? new CryptoRng();
+  const store = deps.store ?? new SqliteStore(join(config.work_dir, 'marathon.db'));
+  const driver = deps.driver ?? new HttpSchedulerDriver(/^https?:\/\//.test(config.master) ? config.master : `http://${config.master}`, clock, rng);
+  const app = createHttpServer();
+  const serviceConfig: MarathonConfig = { ...config };
+  const service = await MarathonService.create({ config: serviceConfig, driver, store, clock, rng, log: (level, msg) => deps.log[level](msg) });
+  registerMarathonRoutes(app, service);
+  await app.listen({ host: config.ip, port: config.http_port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http_port;
+  serviceConfig.http_port = port;
+  service.start();
+  return {
+    service,
+    url: `http://${config.ip}:${port}`,
+    port,
+    async dispose() {
+      await service.dispose();
+      await app.close();
+      (store as { close?: () => void }).close?.();
+    },
+  };
+}
