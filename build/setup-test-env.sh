@@ -7,7 +7,19 @@ set -euo pipefail
 # Debian package -> a command it provides.
 declare -A packages=(
   [python3]=/usr/bin/python3   # the independent RecordIO/v1-scheduler client in test/integration/python
+  [python3-marathon]=/usr/lib/python3/dist-packages/marathon/__init__.py   # a real third-party Marathon client
   [procps]=/usr/bin/ps
+  # Docker containerizer tests: a dockerd of their own (build/start-test-dockerd.sh starts it) and a static
+  # busybox for the local image it imports (the dynamic `busybox` package also installs /bin/busybox).
+  [docker.io]=/usr/sbin/dockerd
+  [busybox-static]=/var/lib/dpkg/info/busybox-static.list
+  # Mesos containerizer tests and bench/containerizer.bench.ts: util-linux's unshare/nsenter/setpriv for the
+  # namespaces, mount for lxcfs bind mounts, an lxcfs the tests start on a directory of their own, and crun to
+  # compare launch times with.
+  [util-linux]=/usr/bin/setpriv
+  [mount]=/usr/bin/mount
+  [lxcfs]=/usr/bin/lxcfs
+  [crun]=/usr/bin/crun
 )
 missing=()
 for pkg in "${!packages[@]}"; do

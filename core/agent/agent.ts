@@ -2,7 +2,7 @@ import type { Clock, TimerHandle } from '../common/clock.js';
 import { uuidBase64, uuidV4 } from '../common/ids.js';
 import type { Resources } from '../common/resources.js';
 import type { Rng } from '../common/rng.js';
-import type { Containerizer, Termination } from '../containerizer/containerizer.js';
+import { launchesType, type Containerizer, type Termination } from '../containerizer/containerizer.js';
 import type { Attribute, FrameworkInfo, Task, TaskInfo, TaskState, TaskStatus } from '../protocol/mesos/v1.js';
 import { isTerminalState } from '../protocol/mesos/v1.js';
 import type { AgentCall, AgentEvent } from '../protocol/plateau/agentLink.js';
@@ -178,18 +178,26 @@ export class Agent {
           for (const k of this.runs.keys()) this.forwardHead(k);
           return;
         }
-        case 'RUN_TASK':
-          await this.runTask(event.run_task.framework_info, event.run_task.task, event.run_task.task.task_id.value);
+        case 'RUN_TASK': {
+          const { framework_info, task } = event.run_task;
+          await this.inOrder(framework_info.id.value, task.task_id.value, () => this.runTask(framework_info, task, task.task_id.value));
           return;
-        case 'RUN_TASK_GROUP':
-          for (const task of event.run_task_group.task_group.tasks) await this.runTask(event.run_task_group.framework_info, task, event.run_task_group.executor.executor_id.value);
+        }
+        case 'RUN_TASK_GROUP': {
+          const { framework_info, executor, task_group } = event.run_task_group;
+          await Promise.all(task_group.tasks.map((task) => this.inOrder(framework_info.id.value, task.task_id.value, () => this.runTask(framework_info, task, executor.executor_id.value))));
           return;
-        case 'KILL_TASK':
-          await this.killTask(event.kill_task.framework_id.value, event.kill_task.task_id.value, graceOf(event.kill_task.kill_policy));
+        }
+        case 'KILL_TASK': {
+          const { framework_id, task_id, kill_policy } = event.kill_task;
+          await this.inOrder(framework_id.value, task_id.value, () => this.killTask(framework_id.value, task_id.value, graceOf(kill_policy)));
           return;
-        case 'ACKNOWLEDGE':
-          await this.acknowledge(event.acknowledge.framework_id.value, event.acknowledge.task_id.value, event.acknowledge.uuid);
+        }
+        case 'ACKNOWLEDGE': {
+          const { framework_id, task_id, uuid } = event.acknowledge;
+          await this.inOrder(framework_id.value, task_id.value, () => this.acknowledge(framework_id.value, task_id.value, uuid));
           return;
+        }
         case 'SHUTDOWN_FRAMEWORK':
           await this.shutdownFramework(event.shutdown_framework.framework_id.value);
           return;
@@ -225,8 +233,8 @@ export class Agent {
     const run: TaskRun = { frameworkId, task, executorId, state: 'TASK_STAGING', pending: [], statuses: [], sandboxDir };
     this.runs.set(k, run);
     await this.options.store.saveTask(run);
-    if (task.container?.type === 'DOCKER' && this.options.containerizer.name !== 'docker') {
-      await this.update(run, 'TASK_FAILED', { reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: `Containerizer '${this.options.containerizer.name}' cannot launch DOCKER containers` });
+    if (task.container?.type === 'DOCKER' && !launchesType(this.options.containerizer, 'DOCKER')) {
+      await this.update(run, 'TASK_FAILED', { reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: `Containerizer '${this.options.containerizer.name}' cannot launch DOCKER containers (start the agent with --containerizers=docker,mesos)` });
       return;
     }
     if (!task.command) {
@@ -241,6 +249,9 @@ export class Agent {
         command: { shell: task.command.shell !== false, ...(task.command.value !== undefined ? { value: task.command.value } : {}), ...(task.command.arguments ? { arguments: task.command.arguments } : {}), ...(task.command.user ? { user: task.command.user } : {}) },
         env: this.taskEnvironment(run, containerId),
         resources: { cpus: run.task.resources ? scalarOf(run.task.resources, 'cpus') : 0, mem: run.task.resources ? scalarOf(run.task.resources, 'mem') : 0 },
+        ...(task.container ? { container: task.container } : {}),
+        hostPorts: rangesOf(run.task.resources ?? [], 'ports'),
+        task: { agentId: this.agentId ?? '', frameworkId, executorId, taskId: task.task_id.value },
       });
       run.container = { ...status, sandboxDir };
       await this.options.store.saveTask(run);
@@ -279,6 +290,23 @@ export class Agent {
       (err: Error) => this.track(this.terminated(run, { state: 'TASK_FAILED', reason: 'REASON_EXECUTOR_TERMINATED', message: `Failed to wait for container: ${err.message}` })),
     );
   }
+
+  /**
+   * inOrder runs the master's messages about one task in the order they arrived, as Mesos's agent
+   * actor does: a KILL that overtakes a still-launching RUN_TASK would otherwise find no task and be
+   * lost, leaving the task running. Messages about different tasks still proceed side by side.
+   */
+  private inOrder(frameworkId: string, taskId: string, work: () => Promise<void>): Promise<void> {
+    const k = key(frameworkId, taskId);
+    const next = (this.taskQueues.get(k) ?? Promise.resolve()).then(work, work);
+    const settled = next.catch(() => undefined);
+    this.taskQueues.set(k, settled);
+    void settled.then(() => {
+      if (this.taskQueues.get(k) === settled) this.taskQueues.delete(k);
+    });
+    return next;
+  }
+  private readonly taskQueues = new Map<string, Promise<void>>();
 
   private track(work: Promise<void>): void {
     const tracked = work.catch((err: unknown) => this.log('error', `Agent operation failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
@@ -440,6 +468,10 @@ function key(frameworkId: string, taskId: string): string {
 function graceOf(policy: { grace_period?: { nanoseconds: number } } | undefined): number {
   const ns = policy?.grace_period?.nanoseconds;
   return ns !== undefined ? Math.max(0, Number(ns) / 1e6) : DEFAULT_KILL_GRACE_MS;
+}
+
+function rangesOf(resources: readonly { name: string; ranges?: { range: Array<{ begin: number; end: number }> } }[], name: string): Array<{ begin: number; end: number }> {
+  return resources.filter((r) => r.name === name).flatMap((r) => (r.ranges?.range ?? []).map((x) => ({ begin: Number(x.begin), end: Number(x.end) })));
 }
 
 function scalarOf(resources: readonly { name: string; scalar?: { value: number } }[], name: string): number {

@@ -4,6 +4,8 @@
  * decides *how* (posix processes today; cgroups-isolated or docker later) behind the same interface.
  */
 
+import type { ContainerInfo } from '../protocol/mesos/v1.js';
+
 /** LaunchCommand is Mesos `CommandInfo` reduced to what a containerizer needs to start a process. */
 export interface LaunchCommand {
   /** shell is true for `/bin/sh -c value`; false to exec `value` with `arguments` as argv (arguments[0] is argv0). */
@@ -25,7 +27,22 @@ export interface LaunchSpec {
   env: Record<string, string>;
   /** resources are for isolators and for the limits reported by `usage`; the posix containerizer enforces nothing. */
   resources?: { cpus?: number; mem?: number };
+  /**
+   * container is the task's `ContainerInfo` as the framework sent it (wire JSON); the docker containerizer reads its
+   * `docker` part (image, network, port mappings, parameters, ...) and `volumes`/`hostname`. Absent for plain command tasks.
+   */
+  container?: ContainerInfo;
+  /**
+   * hostPorts are the ranges of the task's `ports` resources (inclusive); a DOCKER port mapping's `host_port` must lie
+   * in one of them, as Mesos checks.
+   */
+  hostPorts?: Array<{ begin: number; end: number }>;
+  /** task names what the container runs for, so a containerizer can tag what it creates (docker labels) and find it again. */
+  task?: { agentId: string; frameworkId: string; executorId: string; taskId: string };
 }
+
+/** ContainerType is `ContainerInfo.type`: which kind of containerizer a task asks for (absent `container` means MESOS). */
+export type ContainerType = 'MESOS' | 'DOCKER';
 
 /** TerminalTaskState is the task state a finished container implies (the Mesos command executor's choices). */
 export type TerminalTaskState = 'TASK_FINISHED' | 'TASK_FAILED' | 'TASK_KILLED';
@@ -59,6 +76,11 @@ export interface ContainerStatus {
   pidStartTicks?: number;
   /** bootId is the kernel boot id at launch; after a reboot no old pid can be ours. */
   bootId?: string;
+  /**
+   * containerizer is the `name` of the containerizer that launched it (e.g. `docker`), so that after a restart a
+   * composing containerizer hands the checkpointed status back to the same kind; absent means the default one.
+   */
+  containerizer?: string;
 }
 
 /** RecoverableContainer is what the agent checkpointed for one container: its status and where its sandbox is. */
@@ -68,6 +90,11 @@ export type RecoverableContainer = ContainerStatus & { sandboxDir: string };
 export interface Containerizer {
   /** name is the containerizer's `--containerizers` name, e.g. `posix`. */
   readonly name: string;
+  /**
+   * containerTypes are the `ContainerInfo.type`s it can launch; absent means `['MESOS']` (tasks without a `container`
+   * count as MESOS), or `['DOCKER']` for a containerizer named `docker`.
+   */
+  readonly containerTypes?: readonly ContainerType[];
   /** launch starts the container and resolves once its root process exists. */
   launch(spec: LaunchSpec): Promise<ContainerStatus>;
   /** wait resolves once, when the container ends (also for recovered ones). */
@@ -97,6 +124,12 @@ export interface Containerizer {
   dispose(): Promise<void>;
   /** destroyAll kills every live container (used to shut a demo cluster down). */
   destroyAll(gracePeriodMs: number): Promise<void>;
+}
+
+/** launchesType says whether `containerizer` can launch containers of `type` (see `Containerizer.containerTypes`). */
+export function launchesType(containerizer: Pick<Containerizer, 'name' | 'containerTypes'>, type: ContainerType): boolean {
+  const types = containerizer.containerTypes ?? (containerizer.name === 'docker' ? ['DOCKER'] : ['MESOS']);
+  return types.includes(type);
 }
 
 /** EXITED_WHILE_AGENT_DOWN_MESSAGE is the `Termination.message` for a container that ended unobserved and left no exit status. */

@@ -12,6 +12,7 @@ import {
   type RecoverableContainer,
   type Termination,
 } from './containerizer.js';
+import type { LaunchHooks, LaunchPlan } from './launchHooks.js';
 import type { ProcessExit, ProcessIdentity, ProcessLauncher, ProcessProbe, SpawnedProcess } from './processLauncher.js';
 import { terminationFor, type ExitOutcome } from './termination.js';
 
@@ -28,6 +29,8 @@ export interface PosixContainerizerOptions {
   shell?: string;
   /** onWarning hears about failures that do not stop the container (e.g. an unwritable checkpoint file). */
   onWarning?: (message: string, err?: unknown) => void;
+  /** hooks add isolation around each container (see `LaunchHooks`); the posix containerizer runs without. */
+  hooks?: LaunchHooks;
 }
 
 /** META_DIR is the sandbox subdirectory holding the posix containerizer's own files (`exit_status`, `container.json`). */
@@ -108,6 +111,8 @@ interface Container {
   killed: boolean;
   sigkillSent: boolean;
   escalation?: { handle: TimerHandle; at: number };
+  /** limitation, when set, is how the container ended instead of its exit status (see `limit`). */
+  limitation?: Termination;
 }
 
 /**
@@ -125,6 +130,7 @@ export class PosixContainerizer implements Containerizer {
   private readonly switchUser: boolean;
   private readonly shell: string;
   private readonly warn: (message: string, err?: unknown) => void;
+  private readonly hooks: LaunchHooks | undefined;
   private poll: TimerHandle | undefined;
   private polling = false;
   private disposed = false;
@@ -136,6 +142,7 @@ export class PosixContainerizer implements Containerizer {
     this.switchUser = options.switchUser ?? true;
     this.shell = options.shell ?? '/bin/sh';
     this.warn = options.onWarning ?? (() => undefined);
+    this.hooks = options.hooks;
   }
 
   async launch(spec: LaunchSpec): Promise<ContainerStatus> {
@@ -157,21 +164,32 @@ export class PosixContainerizer implements Containerizer {
     };
     if (spec.resources) c.resources = spec.resources;
     this.live.set(c.id, c);
+    let plan: LaunchPlan | undefined;
     try {
       const env = { ...spec.env };
       env.PATH ??= DEFAULT_PATH;
-      // The wrapper writes into the meta directory, which must exist before the task can possibly end.
-      await this.launcher.writeText(join(spec.sandboxDir, META_DIR, 'command.json'), `${JSON.stringify(spec.command)}\n`);
+      // The wrapper writes into the meta directory, which must exist before the task can possibly end. The hooks'
+      // preparation is independent of it, so both run at once; whatever `prepare` made is released if either fails.
+      const [written, prepared] = await Promise.allSettled([
+        this.launcher.writeText(join(spec.sandboxDir, META_DIR, 'command.json'), `${JSON.stringify(spec.command)}\n`),
+        this.hooks ? this.hooks.prepare(spec) : Promise.resolve(undefined),
+      ]);
+      if (prepared.status === 'fulfilled') plan = prepared.value;
+      if (written.status === 'rejected') throw written.reason;
+      if (prepared.status === 'rejected') throw prepared.reason;
+      const script = plan && plan.prelude.length > 0 ? `${plan.prelude.join('\n')}\n${WRAPPER_SCRIPT}` : WRAPPER_SCRIPT;
+      const wrapperArgs = ['-c', script, 'plateau-executor', exitStatusPath(spec.sandboxDir), killSignalPath(spec.sandboxDir), 'PWD' in spec.env ? 'keep-pwd' : 'unset-pwd', ...(plan?.commandPrefix ?? []), ...argv];
+      const [file, ...prefixArgs] = plan && plan.prefix.length > 0 ? [...plan.prefix, this.shell] : [this.shell];
       const request = {
-        file: this.shell,
-        args: ['-c', WRAPPER_SCRIPT, 'plateau-executor', exitStatusPath(spec.sandboxDir), killSignalPath(spec.sandboxDir), 'PWD' in spec.env ? 'keep-pwd' : 'unset-pwd', ...argv],
+        file: file as string,
+        args: [...prefixArgs, ...wrapperArgs],
         env,
         cwd: spec.sandboxDir,
         stdoutPath: join(spec.sandboxDir, 'stdout'),
         stderrPath: join(spec.sandboxDir, 'stderr'),
       };
       const user = spec.command.user;
-      const child = await this.launcher.spawn(this.switchUser && user !== undefined ? { ...request, user } : request);
+      const child = await this.launcher.spawn(this.switchUser && user !== undefined && !plan?.userHandled ? { ...request, user } : request);
       const status: ContainerStatus = { containerId: c.id, pid: child.identity.pid, startedAt: this.clock.now() };
       if (child.identity.startTicks !== undefined) status.pidStartTicks = child.identity.startTicks;
       if (child.identity.bootId !== undefined) status.bootId = child.identity.bootId;
@@ -189,6 +207,7 @@ export class PosixContainerizer implements Containerizer {
       return { ...status };
     } catch (err) {
       this.live.delete(c.id);
+      if (plan) await this.hookEnded(c, { outcome: { kind: 'unknown' }, killed: false, launched: false });
       const failure =
         err instanceof CoreError ? err : new CoreError('INTERNAL', `Failed to launch container '${c.id}': ${(err as Error).message}`, { cause: err });
       gate.reject(failure);
@@ -244,7 +263,31 @@ export class PosixContainerizer implements Containerizer {
       if (c.state === 'running') running.push(c.id);
     }
     this.ensurePolling();
+    await this.hooks?.recovered(running);
     return running;
+  }
+
+  /**
+   * limit ends a running container because it hit a limit (as Mesos destroys a container when an isolator reports a
+   * limitation): it is SIGKILLed at once and `wait` resolves with `limitation` rather than its exit status.
+   */
+  async limit(containerId: string, limitation: Termination): Promise<void> {
+    this.assertUsable();
+    const c = this.live.get(containerId);
+    if (!c) return;
+    try {
+      await c.launched;
+    } catch {
+      return;
+    }
+    // A container the agent is already killing ends as TASK_KILLED, whatever limit it hits on the way.
+    if (c.state === 'terminated' || c.killed) return;
+    c.limitation ??= { ...limitation };
+    c.escalation?.handle.cancel();
+    c.escalation = undefined;
+    c.sigkillSent = true;
+    await this.signal(c, 'SIGKILL');
+    await c.done.promise;
   }
 
   async usage(containerId: string): Promise<Record<string, number>> {
@@ -387,7 +430,8 @@ export class PosixContainerizer implements Containerizer {
       }
     }
     try {
-      await this.launcher.signalSession(identityOf(c.status), signal);
+      const handled = (await this.hooks?.signal?.(c.id, signal)) ?? false;
+      if (!handled) await this.launcher.signalSession(identityOf(c.status), signal);
     } catch (err) {
       this.warn(`Failed to send ${signal} to container '${c.id}'`, err);
     }
@@ -405,15 +449,27 @@ export class PosixContainerizer implements Containerizer {
     void c.exitSubscription?.dispose();
     c.child?.release();
     await this.signal(c, 'SIGKILL');
+    const limited = await this.hookEnded(c, { outcome, killed: c.killed, launched: true });
     if (outcome.kind === 'unknown' && c.killed) {
       outcome = c.sigkillSent ? { kind: 'signaled', signal: 'SIGKILL' } : { kind: 'signaled', signal: 'SIGTERM' };
     }
-    const termination = terminationFor(outcome, c.killed, unknownMessage);
+    // A limitation the agent's own kill did not cause wins over the exit status (the task died *of* it).
+    const termination = c.limitation ?? (limited && !c.killed ? limited : terminationFor(outcome, c.killed, unknownMessage));
     if (this.live.get(c.id) === c) {
       this.live.delete(c.id);
       this.remember(c.id, termination);
     }
     c.done.resolve(termination);
+  }
+
+  private async hookEnded(c: Container, end: Parameters<LaunchHooks['ended']>[1]): Promise<Termination | undefined> {
+    if (!this.hooks) return undefined;
+    try {
+      return await this.hooks.ended(c.id, end);
+    } catch (err) {
+      this.warn(`Failed to clean up container '${c.id}'`, err);
+      return undefined;
+    }
   }
 
   private remember(id: string, termination: Termination): void {

@@ -7,6 +7,8 @@ import { formatDuration } from '../common/duration.js';
 import type { MasterFlags } from '../master/masterFlags.js';
 import { createAgent, type RunningAgent } from './createAgent.js';
 import { createMaster, type RunningMaster } from './createMaster.js';
+import { createMarathon, type RunningMarathon } from './createMarathon.js';
+import { LocalSchedulerDriver } from './localSchedulerDriver.js';
 import { addFlags, readFlags, type FlagSpec } from './flagSpec.js';
 import { consoleLogger } from './logger.js';
 
@@ -39,9 +41,30 @@ export const AGENT_FLAGS: FlagSpec[] = [
   { name: 'attributes', kind: 'string', help: "Attributes of the machine, e.g. 'rack:abc;zone:west'" },
   { name: 'default_role', kind: 'string', help: 'Role for resources given without one', default: '*' },
   { name: 'containerizers', kind: 'string', help: 'Comma-separated containerizers', default: 'mesos' },
-  { name: 'isolation', kind: 'string', help: 'Isolation mechanisms', default: 'posix/cpu,posix/mem' },
+  { name: 'isolation', kind: 'string', help: "Isolation mechanisms: 'posix/cpu,posix/mem' (none) or cgroups isolators such as 'cgroups/cpu,cgroups/mem,cgroups/pids' (with PID, mount, UTS and IPC namespaces)", default: 'posix/cpu,posix/mem' },
+  { name: 'cgroups_root', kind: 'string', help: 'Name of the root cgroup under each hierarchy for containers (agents sharing a host need distinct ones)', default: 'plateau' },
+  { name: 'cgroups_enable_cfs', kind: 'boolean', help: 'Cap each container at its cpus with a CFS quota (cgroups/cpu)', default: 'true' },
+  { name: 'cgroups_pids_limit', kind: 'number', help: 'Most processes and threads per container (cgroups/pids; 0 for no limit)', default: '4096' },
+  { name: 'lxcfs_dir', kind: 'string', help: "Where lxcfs is mounted; its proc files are bind-mounted over each container's /proc when present ('' to never use lxcfs)", default: '/var/lib/lxcfs' },
   { name: 'gc_delay', kind: 'duration', help: 'Maximum time a finished sandbox is kept before removal', default: '1weeks' },
   { name: 'registration_backoff_factor', kind: 'duration', help: 'Backoff factor for (re-)registration attempts', default: '1secs' },
+  { name: 'docker', kind: 'string', help: 'The docker CLI the docker containerizer would run (unused: Plateau talks to the Engine API)', default: 'docker' },
+  { name: 'docker_socket', kind: 'string', help: 'The Docker daemon socket for --containerizers=docker (DOCKER_HOST is used when this is left at its default)', default: '/var/run/docker.sock' },
+  { name: 'docker_remove_delay', kind: 'duration', help: 'How long exited Docker containers are kept before they are removed', default: '6hrs' },
+  { name: 'quiet', kind: 'boolean', help: 'Log only warnings and errors', default: 'false' },
+];
+
+/** MARATHON_FLAGS are `plateau marathon`'s flags, named and defaulted as Marathon 1.10's (env twins `MARATHON_<FLAG>`). */
+export const MARATHON_FLAGS: FlagSpec[] = [
+  { name: 'master', kind: 'string', help: 'The Mesos master: host:port or http://host:port' },
+  { name: 'http_address', kind: 'string', help: 'Address to listen on', default: '127.0.0.1' },
+  { name: 'http_port', kind: 'number', help: 'Port for the REST API', default: '8080' },
+  { name: 'hostname', kind: 'string', help: 'Hostname Marathon advertises (defaults to http_address)' },
+  { name: 'work_dir', kind: 'string', help: "Directory for Marathon's state (SQLite); required" },
+  { name: 'framework_name', kind: 'string', help: 'Framework name to register with', default: 'marathon' },
+  { name: 'mesos_role', kind: 'string', help: 'Mesos role for resources', default: '*' },
+  { name: 'mesos_user', kind: 'string', help: 'Mesos user for tasks', default: 'root' },
+  { name: 'failover_timeout', kind: 'number', help: 'Framework failover timeout in seconds', default: '604800' },
   { name: 'quiet', kind: 'boolean', help: 'Log only warnings and errors', default: 'false' },
 ];
 
@@ -86,7 +109,7 @@ async function startAgent(opts: Record<string, unknown>, log = consoleLogger('ag
   const defaultRole = String(f.default_role);
   const resources = withAgentDefaults(loadResourcesFlag(f.resources as string | undefined, defaultRole), detectHardware(workDir));
   const attributes = f.attributes ? parseAttributes(String(f.attributes)) : [];
-  const display = flagStrings({ ...f, gc_delay: formatDuration(Number(f.gc_delay)), registration_backoff_factor: formatDuration(Number(f.registration_backoff_factor)) });
+  const display = flagStrings({ ...f, gc_delay: formatDuration(Number(f.gc_delay)), registration_backoff_factor: formatDuration(Number(f.registration_backoff_factor)), docker_remove_delay: formatDuration(Number(f.docker_remove_delay)) });
   const running = await createAgent(
     {
       master: masterUrl(String(f.master)),
@@ -99,11 +122,32 @@ async function startAgent(opts: Record<string, unknown>, log = consoleLogger('ag
       gc_delay: Number(f.gc_delay),
       registration_backoff_factor: Number(f.registration_backoff_factor),
       containerizers: String(f.containerizers),
+      docker_socket: String(f.docker_socket),
+      docker_remove_delay: Number(f.docker_remove_delay),
+      isolation: String(f.isolation),
+      cgroups_root: String(f.cgroups_root),
+      cgroups_enable_cfs: f.cgroups_enable_cfs !== false,
+      cgroups_pids_limit: Number(f.cgroups_pids_limit),
+      lxcfs_dir: String(f.lxcfs_dir ?? ''),
       flags: display,
     },
     { log },
   );
   process.stdout.write(`Agent listening on ${running.url} with ${resources.toString()}\n`);
+  return running;
+}
+
+async function startMarathon(opts: Record<string, unknown>): Promise<RunningMarathon> {
+  const f = readFlags(MARATHON_FLAGS, opts, process.env, 'MARATHON_');
+  if (!f.master) throw new Error('--master is required (e.g. --master=127.0.0.1:5050)');
+  if (!f.work_dir) throw new Error('--work_dir is required');
+  const log = consoleLogger('marathon', f.quiet === true);
+  const ip = String(f.http_address);
+  const running = await createMarathon(
+    { master: masterUrl(String(f.master)), ip, http_port: Number(f.http_port), hostname: String(f.hostname ?? ip), work_dir: String(f.work_dir), framework_name: String(f.framework_name), mesos_role: String(f.mesos_role), mesos_user: String(f.mesos_user), failover_timeout: Number(f.failover_timeout) },
+    { log },
+  );
+  process.stdout.write(`Marathon listening on ${running.url}\n`);
   return running;
 }
 
@@ -150,11 +194,19 @@ async function demo(opts: Record<string, unknown>): Promise<void> {
       ),
     );
   }
+  const marathonConfig = { master: master.url, ip: '127.0.0.1', hostname: '127.0.0.1', work_dir: join(workDir, 'marathon'), framework_name: 'marathon', mesos_role: '*', mesos_user: 'root', failover_timeout: 604800 };
+  const marathonDeps = { log: consoleLogger('marathon', opts.quiet === true), driver: new LocalSchedulerDriver(master.master) };
+  const marathon = await createMarathon({ ...marathonConfig, http_port: Number(opts.marathon_port ?? 8080) }, marathonDeps).catch((err: Error) => {
+    if (!/EADDRINUSE/.test(err.message)) throw err;
+    log.warn(`Port ${String(opts.marathon_port ?? 8080)} is taken; picking a free port for Marathon`);
+    return createMarathon({ ...marathonConfig, http_port: 0 }, { ...marathonDeps, driver: new LocalSchedulerDriver(master.master) });
+  });
   process.stdout.write(
     [
       '',
       'Plateau demo cluster is running:',
       `  Mesos master         ${master.url}   (state: ${master.url}/master/state, scheduler API: ${master.url}/api/v1/scheduler)`,
+      `  Marathon             ${marathon.url}   (apps: ${marathon.url}/v2/apps, events: ${marathon.url}/v2/events)`,
       ...agents.map((a, i) => `  agent-${i + 1}              ${a.url}`),
       `  offers stream        ${master.url}/plateau/v1/offers`,
       `  work dir             ${workDir}`,
@@ -163,6 +215,7 @@ async function demo(opts: Record<string, unknown>): Promise<void> {
     ].join('\n'),
   );
   runUntilSignalled(async () => {
+    await marathon.dispose();
     for (const a of agents) await a.destroy();
     await master.dispose();
   });
@@ -175,15 +228,20 @@ export function buildProgram(): Command {
     const m = await startMaster(opts);
     runUntilSignalled(() => m.dispose());
   });
+  addFlags(program.command('marathon').description('Run a Marathon-compatible app scheduler (a framework on the master)'), MARATHON_FLAGS, 'MARATHON_').action(async (opts: Record<string, unknown>) => {
+    const m = await startMarathon(opts);
+    runUntilSignalled(() => m.dispose());
+  });
   addFlags(program.command('agent').description('Run an agent that registers with a master'), AGENT_FLAGS).action(async (opts: Record<string, unknown>) => {
     const a = await startAgent(opts);
     runUntilSignalled(() => a.dispose());
   });
   program
     .command('demo')
-    .description('Run a single-laptop demo cluster: a master and three agents in one process')
+    .description('Run a single-laptop demo cluster: a master, three agents and Marathon in one process')
     .option('--agents <n>', 'number of agents', '3')
     .option('--port <port>', 'master port (a free one is picked if taken)', '5050')
+    .option('--marathon_port <port>', 'Marathon port (a free one is picked if taken)', '8080')
     .option('--work_dir <dir>', 'where the demo keeps its state (default ~/.plateau/demo)')
     .option('--allocation_interval <duration>', 'allocation interval', '1secs')
     .option('--quiet', 'log only warnings and errors')

@@ -9,7 +9,17 @@ import { SandboxGc } from '../agent/sandboxGc.js';
 import { registerAgentRoutes } from '../api/agentRoutes.js';
 import { confineTo, registerFilesRoutes } from '../api/filesRoutes.js';
 import { PosixContainerizer } from '../containerizer/posixContainerizer.js';
+import { ComposingContainerizer } from '../containerizer/composingContainerizer.js';
+import type { Containerizer } from '../containerizer/containerizer.js';
+import { DockerContainerizer } from '../containerizer/docker/dockerContainerizer.js';
+import { DockerSocketClient, dockerEndpoint } from '../node/dockerSocketClient.js';
+import { NodeContainerFiles } from '../node/nodeContainerFiles.js';
 import { ChildProcessLauncher } from '../node/childProcessLauncher.js';
+import { DEFAULT_ISOLATION, parseIsolation } from '../containerizer/isolation.js';
+import { DEFAULT_CGROUPS_ROOT, DEFAULT_LXCFS_DIR, MesosContainerizer, type LxcfsStatus } from '../containerizer/mesosContainerizer.js';
+import { detectCgroupFs } from '../node/detectCgroupFs.js';
+import { CoreError } from '../common/errors.js';
+import { userInfo } from 'node:os';
 import { CryptoRng } from '../node/cryptoRng.js';
 import { FileAgentStore } from '../node/fileAgentStore.js';
 import { HttpMasterLink } from '../node/httpMasterLink.js';
@@ -30,6 +40,18 @@ export interface AgentConfig {
   gc_delay: number;
   registration_backoff_factor: number;
   containerizers: string;
+  /** docker_socket is `--docker_socket`; `DOCKER_HOST` applies when it is absent or left at the default. */
+  docker_socket?: string;
+  /** docker_remove_delay is `--docker_remove_delay` in milliseconds (default 6 hours). */
+  docker_remove_delay?: number;
+  /** lxcfs_dir is where lxcfs is mounted (default `/var/lib/lxcfs`); docker containers get its /proc files when present. */
+  lxcfs_dir?: string;
+  /** isolation is `--isolation` (default `posix/cpu,posix/mem`); any `cgroups/*` isolator selects the Mesos containerizer. */
+  isolation?: string;
+  /** cgroups_root, cgroups_enable_cfs and cgroups_pids_limit tune the cgroups isolators (Mesos names). */
+  cgroups_root?: string;
+  cgroups_enable_cfs?: boolean;
+  cgroups_pids_limit?: number;
   flags: Record<string, string>;
 }
 
@@ -49,14 +71,14 @@ export interface RunningAgent {
  * containerizer, the HTTP link to the master, and the agent's own HTTP server.
  */
 export async function createAgent(config: AgentConfig, deps: { log: Logger; clock?: Clock; rng?: Rng }): Promise<RunningAgent> {
-  if (config.containerizers.split(',').some((c) => c.trim() !== 'posix' && c.trim() !== 'mesos')) {
-    deps.log.warn(`Only the posix launcher is available in this build; ignoring --containerizers=${config.containerizers}`);
-  }
+  const unknown = config.containerizers.split(',').map((c) => c.trim()).filter((c) => !['posix', 'mesos', 'docker'].includes(c));
+  if (unknown.length > 0) throw new CoreError('INVALID', `Unknown containerizer(s) in --containerizers: ${unknown.join(', ')} (expected mesos, docker or posix)`);
   const clock = deps.clock ?? new SystemClock();
   const fs = new NodeSandboxFs();
   const sandboxes = new Sandboxes(config.work_dir, fs);
   const gc = new SandboxGc({ clock, fs, gcDelayMs: config.gc_delay, onRemoved: (path, err) => (err ? deps.log.warn(`Failed to garbage collect ${path}: ${String(err)}`) : deps.log.info(`Garbage collected ${path}`)) });
-  const containerizer = new PosixContainerizer({ launcher: new ChildProcessLauncher(), clock, onWarning: (m) => deps.log.warn(m) });
+  const local = await localContainerizer(config, { log: deps.log, clock });
+  const containerizer = await withDockerContainerizer(local.containerizer, config, { log: deps.log, clock });
   const link = new HttpMasterLink(config.master);
   const app = createHttpServer();
   const settings = { hostname: config.hostname, ip: config.ip, port: config.port, resources: config.resources, attributes: config.attributes, registrationBackoffMs: config.registration_backoff_factor, capabilities: ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'RESERVATION_REFINEMENT', 'TASK_KILLING_STATE'] };
@@ -70,7 +92,7 @@ export async function createAgent(config: AgentConfig, deps: { log: Logger; cloc
     sandboxes: { create: (ids) => sandboxes.create(ids), scheduleGc: (dir) => void gc.schedule(dir) },
     log: (level, msg) => deps.log[level](msg),
   });
-  registerAgentRoutes(app, agent, () => config.flags);
+  registerAgentRoutes(app, agent, () => ({ ...config.flags, ...local.flags() }));
   // Only sandboxes are exposed; confineTo resolves symlinks and `..` so a task cannot point outside them.
   registerFilesRoutes(app, { resolve: confineTo(join(config.work_dir, 'slaves'), (virtualPath) => resolveSandboxPath(agent, config.work_dir, virtualPath)) });
   await app.listen({ host: config.ip, port: config.port });
@@ -88,6 +110,71 @@ export async function createAgent(config: AgentConfig, deps: { log: Logger; cloc
     await app.close();
   };
   return { agent, url, port, dispose: () => stop(false), destroy: () => stop(true) };
+}
+
+/**
+ * withDockerContainerizer adds the docker containerizer when `--containerizers` names `docker`: `other` (whatever
+ * runs non-DOCKER tasks) and a `DockerContainerizer` behind a `ComposingContainerizer`. When no daemon answers at
+ * `--docker_socket`/`DOCKER_HOST`, it warns, offers no docker containerizer, and DOCKER tasks fail saying why.
+ */
+export async function withDockerContainerizer(other: Containerizer, config: AgentConfig, deps: { log: Logger; clock: Clock }): Promise<Containerizer> {
+  if (!config.containerizers.split(',').some((c) => c.trim() === 'docker')) return other;
+  const client = new DockerSocketClient(dockerEndpoint(config.docker_socket, process.env.DOCKER_HOST));
+  try {
+    const v = await client.version();
+    deps.log.info(`Docker containerizer: Docker ${v.version} (API ${v.apiVersion}) at ${client.endpoint}`);
+  } catch (err) {
+    client.dispose();
+    const reason = `cannot reach the Docker daemon at ${client.endpoint} (${(err as Error).message})`;
+    deps.log.warn(`Docker containerizer disabled: ${reason}; DOCKER tasks will fail`);
+    return new ComposingContainerizer({ other, dockerUnavailable: reason });
+  }
+  const docker = new DockerContainerizer({
+    client,
+    files: new NodeContainerFiles(),
+    clock: deps.clock,
+    ...(config.docker_remove_delay !== undefined ? { removeDelayMs: config.docker_remove_delay } : {}),
+    scope: config.work_dir,
+    lxcfsDir: config.lxcfs_dir ?? '/var/lib/lxcfs',
+    onWarning: (m, err) => deps.log.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  return new ComposingContainerizer({ docker, other });
+}
+
+/**
+ * localContainerizer builds what runs non-DOCKER tasks from `--isolation`: without a `cgroups/*` isolator, the posix
+ * containerizer (Mesos's default, no isolation); with one, the Mesos containerizer (namespaces, cgroups v1 or v2,
+ * lxcfs). Like Mesos, the agent refuses to start on an unknown isolator or when cgroups cannot be used. `flags` adds
+ * what the agent reports about it, e.g. `lxcfs`, to its `/flags` and `/state`.
+ */
+export async function localContainerizer(config: AgentConfig, deps: { log: Logger; clock: Clock }): Promise<{ containerizer: Containerizer; flags: () => Record<string, string> }> {
+  const isolation = parseIsolation(config.isolation ?? DEFAULT_ISOLATION);
+  if (isolation.ignored.length > 0) deps.log.warn(`Isolators not implemented by Plateau are ignored: ${isolation.ignored.join(', ')}`);
+  const launcher = new ChildProcessLauncher();
+  if (isolation.cgroups.length === 0) {
+    return { containerizer: new PosixContainerizer({ launcher, clock: deps.clock, onWarning: (m) => deps.log.warn(m) }), flags: () => ({ lxcfs: 'unused (no cgroups isolator in --isolation)' }) };
+  }
+  if (process.getuid?.() !== 0) throw new CoreError('UNAVAILABLE', `--isolation=${config.isolation} needs the agent to run as root (cgroups and namespaces)`);
+  const cgroups = await detectCgroupFs();
+  const mesos = new MesosContainerizer({
+    launcher,
+    cgroups,
+    clock: deps.clock,
+    isolators: isolation.cgroups,
+    cgroupsRoot: config.cgroups_root ?? DEFAULT_CGROUPS_ROOT,
+    enableCfs: config.cgroups_enable_cfs ?? true,
+    ...(config.cgroups_pids_limit !== undefined ? { pidsLimit: config.cgroups_pids_limit } : {}),
+    lxcfsDir: config.lxcfs_dir ?? DEFAULT_LXCFS_DIR,
+    agentUser: userInfo().username,
+    onWarning: (m, err) => deps.log.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  const lxcfs = await mesos.probeLxcfs(true);
+  const status = mesos.status();
+  deps.log.info(`Mesos containerizer: ${status.isolation.join(',')} on cgroup v${status.cgroupsVersion} under '${status.cgroupsRoot}', namespaces ${status.namespaces.join(',')}`);
+  if (lxcfs.available) deps.log.info(`lxcfs at '${lxcfs.dir}': containers see their own ${lxcfs.files.join(', ')}`);
+  else deps.log.warn(`lxcfs is not used: ${lxcfs.reason ?? 'unavailable'}; containers see the host's /proc/meminfo, /proc/cpuinfo, ...`);
+  const describe = (l: LxcfsStatus): string => (l.available ? `enabled at ${l.dir} (${l.files.join(',')})` : `unavailable: ${l.reason ?? 'unknown'}`);
+  return { containerizer: mesos, flags: () => ({ lxcfs: describe(mesos.status().lxcfs), cgroups_version: String(status.cgroupsVersion) }) };
 }
 
 /**
