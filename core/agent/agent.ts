@@ -3,6 +3,8 @@ import { uuidBase64, uuidV4 } from '../common/ids.js';
 import type { Resources } from '../common/resources.js';
 import type { Rng } from '../common/rng.js';
 import { launchesType, type Containerizer, type Termination } from '../containerizer/containerizer.js';
+import type { HistorySample } from '../containerizer/containerHistory.js';
+import type { ContainerView } from '../containerizer/containerView.js';
 import type { Attribute, FrameworkInfo, Task, TaskInfo, TaskState, TaskStatus } from '../protocol/mesos/v1.js';
 import { isTerminalState } from '../protocol/mesos/v1.js';
 import type { AgentCall, AgentEvent } from '../protocol/plateau/agentLink.js';
@@ -93,6 +95,19 @@ export class Agent {
     return this.options.containerizer.usage(containerId);
   }
 
+  /**
+   * containerView reads a live container's view (the lxcfs-accurate extension) for the `/plateau/v1/containers`
+   * endpoints; undefined when the containerizer keeps no container view (posix, docker).
+   */
+  async containerView(containerId: string): Promise<ContainerView | undefined> {
+    return this.options.containerizer.view ? this.options.containerizer.view(containerId) : undefined;
+  }
+
+  /** containerSamples returns a container's sampled views, oldest first, from `sinceMs` on; undefined without a container view. */
+  containerSamples(containerId: string, sinceMs?: number): Array<HistorySample<ContainerView>> | undefined {
+    return this.options.containerizer.samples?.(containerId, sinceMs);
+  }
+
   get connected(): boolean {
     return this.registered && this.stream !== undefined;
   }
@@ -149,7 +164,25 @@ export class Agent {
     );
   }
 
+  private heartbeatMs = 15_000;
+  private watchdog: TimerHandle | undefined;
+
+  /**
+   * armWatchdog notices a master that went silent without closing the connection (a partition): with
+   * no event for five heartbeat intervals the link is dropped and the agent re-registers, as Mesos's
+   * agent does when the master stops pinging it.
+   */
+  private armWatchdog(): void {
+    this.watchdog?.cancel();
+    if (this.disposed) return;
+    this.watchdog = this.options.clock.setTimeout(() => {
+      this.log('warn', `No word from the master for ${(5 * this.heartbeatMs) / 1000} s; re-registering`);
+      this.stream?.close();
+    }, 5 * this.heartbeatMs);
+  }
+
   private onLinkClosed(err?: Error): void {
+    this.watchdog?.cancel();
     const wasRegistered = this.registered;
     this.stream = undefined;
     this.registered = false;
@@ -163,6 +196,7 @@ export class Agent {
   }
 
   private async onEvent(event: AgentEvent): Promise<void> {
+    this.armWatchdog();
     try {
       switch (event.type) {
         case 'REGISTERED': {
@@ -172,6 +206,8 @@ export class Agent {
             await this.options.store.saveAgentId(id);
           }
           this.masterInfo = event.registered.master_info;
+          this.heartbeatMs = event.registered.heartbeat_interval_seconds * 1000;
+          this.armWatchdog();
           this.registered = true;
           this.attempts = 0;
           this.log('info', `Registered with master ${event.registered.master_info.pid ?? ''} as agent ${id}`);
@@ -207,6 +243,9 @@ export class Agent {
           return;
         case 'SHUTDOWN':
           this.log('error', `Master asked this agent to shut down: ${event.shutdown.message}`);
+          return;
+        case 'PING':
+          if (this.stream && this.agentId) await this.options.link.post({ type: 'PONG', agent_id: { value: this.agentId } }, this.stream.linkId).catch(() => undefined);
           return;
         case 'HEARTBEAT':
           return;
@@ -447,6 +486,7 @@ export class Agent {
     if (this.disposed) return;
     this.disposed = true;
     this.reconnectTimer?.cancel();
+    this.watchdog?.cancel();
     this.retry.dispose();
     this.stream?.close();
     this.stream = undefined;

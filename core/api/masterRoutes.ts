@@ -248,6 +248,10 @@ async function agentLink(master: Master, req: FastifyRequest, reply: FastifyRepl
       );
       return undefined;
     }
+    if (call.type === 'PONG') {
+      master.agentPong(call.agent_id.value, headerValue(req, AGENT_STREAM_HEADER));
+      return reply.code(202).send();
+    }
     if (call.type === 'STATUS_UPDATE') {
       master.agentStatusUpdate(call.agent_id.value, headerValue(req, AGENT_STREAM_HEADER), call.status_update);
       return reply.code(202).send();

@@ -10,6 +10,9 @@ export class AgentRecord {
   active = true;
   registeredTime: number;
   reregisteredTime: number | undefined;
+  /** missedPings counts PINGs not answered with a PONG; at `--max_agent_ping_timeouts` the agent is unreachable. */
+  missedPings = 0;
+  pongPending = false;
   /** disconnectTimer fires when the agent stayed away too long and becomes unreachable. */
   disconnectTimer: TimerHandle | undefined;
   /** frameworkIds with tasks on this agent, kept so removal and state summaries need no task scan. */

@@ -136,6 +136,7 @@ export class Master {
     this.electedTime = this.clock.now();
     this.timers.push(this.clock.setInterval(() => this.allocate(), this.flags.allocation_interval));
     this.timers.push(this.clock.setInterval(() => this.heartbeat(), this.flags.heartbeat_interval));
+    this.timers.push(this.clock.setInterval(() => this.pingAgents(), this.flags.agent_ping_timeout));
     this.log('info', `Master ${this.id} started on ${this.info.pid}, recovered ${state.agents.length} agents and ${state.frameworks.length} frameworks`);
   }
 
@@ -721,6 +722,8 @@ export class Master {
     }
     record.link = { id: linkId, sink };
     record.active = true;
+    record.missedPings = 0;
+    record.pongPending = false;
     const wasRecovered = this.recoveredAgents.delete(agentId);
     const wasUnreachable = this.unreachableAgents.delete(agentId);
     if (call.type === 'REREGISTER') this.adoptReportedTasks(record, call.reregister.tasks, call.reregister.frameworks, wasUnreachable);
@@ -887,6 +890,36 @@ export class Master {
   /** offersOf lists outstanding offers, optionally those of one framework. */
   outstandingOffers(): Array<Offer & { resourcesInternal: Resources }> {
     return [...this.offers.values()];
+  }
+
+  /**
+   * pingAgents is Mesos's agent health check: every `agent_ping_timeout` each connected agent gets a
+   * PING; one still unanswered at the next round counts as missed, and `max_agent_ping_timeouts`
+   * missed pings make the agent unreachable even though its connection looks open (a silent partition).
+   */
+  private pingAgents(): void {
+    for (const agent of [...this.agents.values()]) {
+      if (!agent.connected) continue;
+      if (agent.pongPending) agent.missedPings++;
+      if (agent.missedPings >= this.flags.max_agent_ping_timeouts) {
+        this.log('warn', `Agent ${agent.id} missed ${agent.missedPings} pings`);
+        const link = agent.link;
+        agent.link = undefined;
+        link?.sink.close();
+        void this.markUnreachable(agent, `missed ${agent.missedPings} pings`);
+        continue;
+      }
+      agent.pongPending = true;
+      agent.send({ type: 'PING' });
+    }
+  }
+
+  /** agentPong records an agent's answer to a PING. */
+  agentPong(agentId: string, linkId: string | undefined): void {
+    const agent = this.agents.get(agentId);
+    if (!agent || agent.link?.id !== linkId) throw new CoreError('FORBIDDEN', `Stream id does not match agent ${agentId}'s link`);
+    agent.pongPending = false;
+    agent.missedPings = 0;
   }
 
   private heartbeat(): void {

@@ -4,7 +4,8 @@
  * short POSTs. The shape deliberately mirrors the scheduler API so one set of tools reads both.
  *
  *   agent ── POST /master/api/v1/plateau/agent {REGISTER|REREGISTER} ──> master   (200, RecordIO stream)
- *   agent <── REGISTERED, RUN_TASK, KILL_TASK, ACKNOWLEDGE, SHUTDOWN_FRAMEWORK, HEARTBEAT ── master
+ *   agent <── REGISTERED, RUN_TASK, KILL_TASK, ACKNOWLEDGE, SHUTDOWN_FRAMEWORK, PING, HEARTBEAT ── master
+ *   agent ── POST ... {PONG} ──> master                                             (202)
  *   agent ── POST ... {STATUS_UPDATE} with Plateau-Agent-Stream-Id ──> master       (202)
  */
 import type { AgentInfo, ExecutorInfo, FrameworkInfo, Id, KillPolicy, MasterInfo, Task, TaskInfo, TaskStatus } from '../mesos/v1.js';
@@ -30,6 +31,7 @@ export type AgentCall =
         frameworks: FrameworkInfo[];
       };
     }
+  | { type: 'PONG'; agent_id: Id }
   | {
       type: 'STATUS_UPDATE';
       agent_id: Id;
@@ -49,4 +51,6 @@ export type AgentEvent =
   | { type: 'SHUTDOWN_FRAMEWORK'; shutdown_framework: { framework_id: Id } }
   | { type: 'UPDATE_FRAMEWORK'; update_framework: { framework_info: FrameworkInfo & { id: Id } } }
   | { type: 'SHUTDOWN'; shutdown: { message: string } }
+  /** PING asks the agent to answer with PONG; `--max_agent_ping_timeouts` unanswered pings make it unreachable. */
+  | { type: 'PING' }
   | { type: 'HEARTBEAT' };

@@ -159,6 +159,24 @@ describe('Master', () => {
     await master.dispose();
   });
 
+  it('marks an agent that stops answering pings unreachable although its link stays open', async () => {
+    const { clock, master, agentSink, agentId } = await setup({ agent_ping_timeout: 1_000, max_agent_ping_timeouts: 3 });
+    const pings = () => agentSink.of('PING').length;
+    clock.advance(1_000);
+    assert.equal(pings(), 1, 'pinged once');
+    master.agentPong(agentId, 'link-1');
+    clock.advance(1_000);
+    clock.advance(1_000);
+    assert.ok(master.agents.has(agentId), 'one missed ping is not enough');
+    clock.advance(2_000);
+    await flush();
+    assert.ok(!master.agents.has(agentId), 'unreachable after three missed pings');
+    assert.ok(master.unreachableAgents.has(agentId));
+    assert.ok(agentSink.closed, 'its link is closed');
+    assert.throws(() => master.agentPong(agentId, 'link-1'), /does not match/);
+    await master.dispose();
+  });
+
   it('answers explicit and implicit reconciliation as Mesos does', async () => {
     const { clock, master, agentId } = await setup();
     const fw = await subscribe(master, { capabilities: [{ type: 'PARTITION_AWARE' }] });
