@@ -3,6 +3,8 @@ import { Resources } from '../common/resources.js';
 import { attributesSummary } from '../common/attributes.js';
 import { invalid, CoreError } from '../common/errors.js';
 import type { Agent } from '../agent/agent.js';
+import type { HistorySample } from '../containerizer/containerHistory.js';
+import type { ContainerView } from '../containerizer/containerView.js';
 import type { Task } from '../protocol/mesos/v1.js';
 import { isTerminalState } from '../protocol/mesos/v1.js';
 import { BUILD_INFO } from './buildInfo.js';
@@ -27,6 +29,86 @@ export function registerAgentRoutes(app: FastifyInstance, agent: Agent, flags: (
   app.get('/version', (req, reply) => sendJson(req, reply, BUILD_INFO));
   app.get('/metrics/snapshot', (req, reply) => sendJson(req, reply, agentMetrics(agent)));
   for (const p of ['/api/v1', '/slave(1)/api/v1']) app.post(p, (req, reply) => agentOperatorApi(agent, req, reply, flags));
+  registerContainerViewRoutes(app, agent);
+}
+
+/**
+ * registerContainerViewRoutes mounts the container view extension (documented in core/containerizer/README.md):
+ * `GET /plateau/v1/containers` lists the live containers with their current view, and
+ * `GET /plateau/v1/containers/{containerId}/samples?since=<ms>` returns a container's bounded ring of sampled views.
+ */
+function registerContainerViewRoutes(app: FastifyInstance, agent: Agent): void {
+  app.get('/plateau/v1/containers', async (req, reply) => {
+    const containers = [];
+    for (const run of agent.runs.values()) {
+      if (!run.container || isTerminalState(run.state)) continue;
+      const view = await safeView(agent, run.container.containerId);
+      containers.push({
+        container_id: run.container.containerId,
+        framework_id: run.frameworkId,
+        executor_id: run.executorId,
+        task_id: run.task.task_id.value,
+        ...(view ? { view: containerViewJson(view) } : {}),
+      });
+    }
+    return sendJson(req, reply, { containers });
+  });
+  app.get<{ Params: { containerId: string }; Querystring: { since?: string } }>('/plateau/v1/containers/:containerId/samples', (req, reply) => {
+    const { containerId } = req.params;
+    const since = req.query.since;
+    if (since !== undefined && (since.trim() === '' || !Number.isFinite(Number(since)))) {
+      return reply.code(400).type('text/plain; charset=utf-8').send(`Invalid 'since': expected milliseconds since the epoch, got '${since}'`);
+    }
+    const run = [...agent.runs.values(), ...agent.completed].find((r) => r.container?.containerId === containerId);
+    if (!run) return reply.code(404).type('text/plain; charset=utf-8').send(`Unknown container '${containerId}'`);
+    const samples = agent.containerSamples(containerId, since === undefined ? undefined : Number(since)) ?? [];
+    return sendJson(req, reply, {
+      container_id: containerId,
+      framework_id: run.frameworkId,
+      executor_id: run.executorId,
+      task_id: run.task.task_id.value,
+      samples: samples.map(sampleJson),
+    });
+  });
+}
+
+/** safeView reads a container's view, or undefined when there is none or the container ended meanwhile. */
+async function safeView(agent: Agent, containerId: string): Promise<ContainerView | undefined> {
+  try {
+    return await agent.containerView(containerId);
+  } catch {
+    return undefined;
+  }
+}
+
+/** containerViewJson renders a `ContainerView` with snake_case field names, its timestamp in milliseconds. */
+export function containerViewJson(v: ContainerView): Record<string, unknown> {
+  const m = v.memory;
+  const c = v.cpu;
+  return {
+    timestamp_ms: v.timestamp,
+    memory: {
+      total_bytes: m.totalBytes,
+      free_bytes: m.freeBytes,
+      available_bytes: m.availableBytes,
+      used_bytes: m.usedBytes,
+      cache_bytes: m.cacheBytes,
+      buffers_bytes: m.buffersBytes,
+      buff_cache_bytes: m.buffCacheBytes,
+      shared_bytes: m.sharedBytes,
+    },
+    cpu: {
+      count: c.count,
+      limit: c.limit,
+      ...(c.utilisation !== undefined ? { utilisation: c.utilisation } : {}),
+      ...(c.userFraction !== undefined ? { user_fraction: c.userFraction } : {}),
+      ...(c.systemFraction !== undefined ? { system_fraction: c.systemFraction } : {}),
+    },
+  };
+}
+
+function sampleJson(s: HistorySample<ContainerView>): Record<string, unknown> {
+  return { at_ms: s.at, view: containerViewJson(s.value) };
 }
 
 /** agentTasks groups the agent's tasks by framework, live and completed, as `/state` nests them. */
@@ -150,7 +232,15 @@ export async function monitorStatistics(agent: Agent): Promise<unknown[]> {
     } catch {
       continue; // the container ended between listing and reading; Mesos skips it too
     }
-    out.push({ framework_id: run.frameworkId, executor_id: run.executorId, executor_name: `Command Executor (Task: ${run.task.task_id.value})`, source: run.task.task_id.value, statistics });
+    const view = await safeView(agent, run.container.containerId);
+    out.push({
+      framework_id: run.frameworkId,
+      executor_id: run.executorId,
+      executor_name: `Command Executor (Task: ${run.task.task_id.value})`,
+      source: run.task.task_id.value,
+      statistics,
+      ...(view ? { plateau_container_view: containerViewJson(view) } : {}),
+    });
   }
   return out;
 }
@@ -217,6 +307,7 @@ async function agentOperatorApi(agent: Agent, req: FastifyRequest, reply: Fastif
           } catch {
             resource_statistics = undefined;
           }
+          const view = await safeView(agent, run.container.containerId);
           containers.push({
             framework_id: { value: run.frameworkId },
             executor_id: { value: run.executorId },
@@ -224,6 +315,7 @@ async function agentOperatorApi(agent: Agent, req: FastifyRequest, reply: Fastif
             container_id: { value: run.container.containerId },
             container_status: { container_id: { value: run.container.containerId }, executor_pid: run.container.pid },
             ...(resource_statistics ? { resource_statistics } : {}),
+            ...(view ? { plateau_container_view: containerViewJson(view) } : {}),
           });
         }
         return answer('GET_CONTAINERS', { containers });

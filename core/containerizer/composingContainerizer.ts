@@ -8,6 +8,8 @@ import {
   type RecoverableContainer,
   type Termination,
 } from './containerizer.js';
+import type { HistorySample } from './containerHistory.js';
+import type { ContainerView } from './containerView.js';
 
 /** ComposingContainerizerOptions names the two containerizers an agent with `--containerizers=docker,mesos` runs. */
 export interface ComposingContainerizerOptions {
@@ -22,7 +24,7 @@ export interface ComposingContainerizerOptions {
 const MAX_ROUTES = 4096;
 
 /** Routed is what a container's owner must answer once the container is launched or recovered. */
-type Routed = Pick<Containerizer, 'wait' | 'kill' | 'usage'>;
+type Routed = Pick<Containerizer, 'wait' | 'kill' | 'usage' | 'view' | 'samples'>;
 
 /**
  * ComposingContainerizer lets one agent run DOCKER tasks in Docker and the rest with another containerizer, like Mesos's
@@ -75,6 +77,17 @@ export class ComposingContainerizer implements Containerizer {
 
   usage(containerId: string): Promise<Record<string, number>> {
     return this.owner(containerId).usage(containerId);
+  }
+
+  /** view forwards to the container's owner; undefined when the owner keeps no container view (docker). */
+  async view(containerId: string): Promise<ContainerView | undefined> {
+    const owner = this.owner(containerId);
+    return owner.view ? owner.view(containerId) : undefined;
+  }
+
+  /** samples forwards to the container's owner; undefined when the owner keeps no samples (docker). */
+  samples(containerId: string, sinceMs?: number): Array<HistorySample<ContainerView>> | undefined {
+    return this.owner(containerId).samples?.(containerId, sinceMs);
   }
 
   containers(): string[] {

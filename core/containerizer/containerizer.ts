@@ -5,6 +5,8 @@
  */
 
 import type { ContainerInfo } from '../protocol/mesos/v1.js';
+import type { HistorySample } from './containerHistory.js';
+import type { ContainerView } from './containerView.js';
 
 /** LaunchCommand is Mesos `CommandInfo` reduced to what a containerizer needs to start a process. */
 export interface LaunchCommand {
@@ -115,6 +117,17 @@ export interface Containerizer {
    * `cpus_system_time_secs`, `mem_rss_bytes`, `processes`, `threads` (plus `cpus_limit`/`mem_limit_bytes` when known).
    */
   usage(containerId: string): Promise<Record<string, number>>;
+  /**
+   * view is the container view extension (see README.md, "The container view"): what the container sees of itself
+   * through lxcfs, read now. Optional: containerizers without cgroups (posix, docker) omit it or resolve undefined.
+   * It rejects with `NOT_FOUND` for a container it does not know.
+   */
+  view?(containerId: string): Promise<ContainerView | undefined>;
+  /**
+   * samples returns the container's sampled views from its bounded ring, oldest first, those recorded at or after
+   * `sinceMs` (milliseconds since the epoch) only; undefined when this containerizer keeps none.
+   */
+  samples?(containerId: string, sinceMs?: number): Array<HistorySample<ContainerView>> | undefined;
   /** containers lists the ids of live containers. */
   containers(): string[];
   /**

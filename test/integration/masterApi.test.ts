@@ -212,6 +212,15 @@ describe('master and agent HTTP APIs', { timeout: 120_000 }, () => {
     assert.ok(list[0].resource_statistics.timestamp > 0);
     const stats = await getJson(`${agent.url}/monitor/statistics`);
     assert.equal(stats[0].executor_id, 'op-task');
+    assert.equal(stats[0].plateau_container_view, undefined, 'the posix containerizer keeps no container view');
+    const viewList = (await getJson(`${agent.url}/plateau/v1/containers`)).containers;
+    assert.equal(viewList.length, 1, 'the container view extension lists the container');
+    assert.equal(viewList[0].task_id, 'op-task', 'listed with its task id');
+    assert.equal(viewList[0].container_id, list[0].container_id.value, 'listed with the container id GET_CONTAINERS gives');
+    assert.equal(viewList[0].view, undefined, 'no view without cgroups');
+    const posixSamples = await getJson(`${agent.url}/plateau/v1/containers/${viewList[0].container_id}/samples`);
+    assert.deepEqual(posixSamples.samples, [], 'no samples without cgroups');
+    assert.equal((await fetch(`${agent.url}/plateau/v1/containers/nope/samples`)).status, 404, 'unknown container is 404');
     assert.equal(typeof stats[0].statistics.mem_rss_bytes, 'number');
     const agentState = await getJson(`${agent.url}/slave(1)/state`);
     const executor = agentState.frameworks[0].executors[0];
@@ -234,5 +243,44 @@ describe('master and agent HTTP APIs', { timeout: 120_000 }, () => {
     await waitFor(async () => (await getJson(`${agent.url}/state`)).frameworks.length === 0, 10_000, 'task killed on the agent');
     ops.close();
     offers.close();
+  });
+
+  it('runs a LAUNCH_GROUP of two tasks under a DEFAULT executor and SHUTDOWN of that executor kills both', async () => {
+    const fw = new SchedulerClient(m.url);
+    try {
+      await fw.subscribe({ user: 'root', name: 'group-fw', roles: ['*'], capabilities: [{ type: 'MULTI_ROLE' }] });
+      fw.acknowledgeUpdates();
+      const offered = await fw.next((e) => e.type === 'OFFERS', 10_000);
+      const offer = offered.offers.offers[0];
+      const scalar = (name: string, value: number) => ({ name, type: 'SCALAR', scalar: { value }, allocation_info: { role: '*' } });
+      const executor = {
+        executor_id: { value: 'group-executor' },
+        framework_id: { value: fw.frameworkId },
+        type: 'DEFAULT',
+        resources: [scalar('cpus', 0.1), scalar('mem', 32)],
+      };
+      const groupTask = (id: string) => ({ name: id, task_id: { value: id }, agent_id: offer.agent_id, resources: [scalar('cpus', 0.2), scalar('mem', 32)], command: { value: 'sleep 60' } });
+      const accepted = await fw.call({
+        type: 'ACCEPT',
+        accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH_GROUP', launch_group: { executor, task_group: { tasks: [groupTask('group-a'), groupTask('group-b')] } } }], filters: { refuse_seconds: 0 } },
+      });
+      assert.equal(accepted.status, 202, `ACCEPT answered ${accepted.status}: ${accepted.body}`);
+      const update = (id: string, state: string) => fw.next((e) => e.type === 'UPDATE' && e.update.status.task_id.value === id && e.update.status.state === state, 15_000);
+      for (const id of ['group-a', 'group-b']) {
+        const running = await update(id, 'TASK_RUNNING');
+        assert.equal(running.update.status.executor_id?.value, 'group-executor', `${id} runs under the group's executor`);
+      }
+      const tasks = (await getJson(`${m.url}/master/tasks`)).tasks.filter((t: any) => t.id.startsWith('group-'));
+      assert.deepEqual(tasks.map((t: any) => t.state).sort(), ['TASK_RUNNING', 'TASK_RUNNING'], `both group tasks running on the master: ${JSON.stringify(tasks)}`);
+      assert.ok(tasks.every((t: any) => t.executor_id === 'group-executor'), `the master records the executor: ${JSON.stringify(tasks.map((t: any) => t.executor_id))}`);
+
+      const shutdown = await fw.call({ type: 'SHUTDOWN', shutdown: { executor_id: executor.executor_id, agent_id: offer.agent_id } });
+      assert.equal(shutdown.status, 202, `SHUTDOWN answered ${shutdown.status}: ${shutdown.body}`);
+      for (const id of ['group-a', 'group-b']) await update(id, 'TASK_KILLED');
+      await waitFor(async () => (await getJson(`${m.url}/master/tasks`)).tasks.filter((t: any) => t.id.startsWith('group-') && t.state !== 'TASK_KILLED').length === 0, 10_000, 'both group tasks killed on the master');
+    } finally {
+      fw.close();
+    }
+    await waitFor(async () => (await getJson(`${agent.url}/state`)).frameworks.length === 0, 10_000, 'the group framework gone from the agent');
   });
 });
