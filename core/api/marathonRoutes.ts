@@ -5,11 +5,11 @@ import { isoTimestamp } from '../protocol/marathon/appConfig.js';
 import { appNotFound, INVALID_JSON, type Rejection } from '../protocol/marathon/errors.js';
 import { canonicalId } from '../protocol/marathon/pathId.js';
 import { findGroup, type Group } from '../protocol/marathon/group.js';
-import { deploymentJson } from '../marathon/deploymentPlan.js';
+import { actionJson, deploymentJson } from '../marathon/deploymentPlan.js';
 import { queueDelay } from '../marathon/backoff.js';
 import type { MarathonEvent } from '../marathon/service/marathonEvents.js';
 import { isActive, isHealthy, taskJson, type InstanceRecord } from '../marathon/service/instanceRecord.js';
-import { rejectionOf, type ChangeResult, type MarathonService } from '../marathon/service/marathonService.js';
+import { rejectionOf, type ChangeResult, type MarathonService, type RequestOrigin } from '../marathon/service/marathonService.js';
 
 /** MARATHON_VERSION is the Marathon release whose REST API Plateau's Marathon answers as. */
 export const MARATHON_VERSION = '1.10.17';
@@ -58,7 +58,7 @@ export function registerMarathonRoutes(app: FastifyInstance, marathon: MarathonS
   app.get('/v2/apps', (req, reply) => reply.send({ apps: filterApps(marathon.apps(), req.query as Query).map((a) => appInfo(marathon, a, embeds(req.query as Query, 'apps.'))) }));
   app.post('/v2/apps', (req, reply) =>
     change(reply, async () => {
-      const result = await marathon.createApp(parseBody(req), flag(req.query as Query, 'force'));
+      const result = await marathon.createApp(parseBody(req), flag(req.query as Query, 'force'), originOf(req));
       const created = result.app as AppDefinition;
       reply.code(201).header('Location', `/v2/apps${created.id}`).header('Marathon-Deployment-Id', result.deploymentId);
       return { ...appInfo(marathon, created, new Set()), deployments: [{ id: result.deploymentId }] };
@@ -113,18 +113,53 @@ export function registerMarathonRoutes(app: FastifyInstance, marathon: MarathonS
   });
 
   app.get('/v2/groups', (req, reply) => reply.send(groupJson(marathon, marathon.root, embeds(req.query as Query, 'group.'))));
-  app.get('/v2/groups/*', (req, reply) => {
-    const id = canonicalId((req.params as { '*': string })['*']);
+  app.get('/v2/groups/*', async (req, reply) => {
+    const path = (req.params as { '*': string })['*'];
+    const segments = path.split('/').filter((x) => x !== '');
+    if (segments.at(-1) === 'versions') {
+      const id = canonicalId(segments.slice(0, -1).join('/'));
+      const versions = await marathon.groupVersions(id);
+      if (!versions) return reply.code(404).send({ message: `Group '${id}' does not exist` });
+      return reply.send(versions);
+    }
+    const id = canonicalId(path);
     const group = findGroup(marathon.root, id);
     if (!group) return reply.code(404).send({ message: `Group '${id}' does not exist` });
     return reply.send(groupJson(marathon, group, embeds(req.query as Query, 'group.')));
   });
+  const createGroup = (req: FastifyRequest, reply: FastifyReply, base: string) =>
+    change(reply, async () => {
+      const body = parseBody(req);
+      const result = await marathon.createGroup(base, body, flag(req.query as Query, 'force'), originOf(req));
+      reply.code(201).header('Location', `/v2/groups${result.groupId}`);
+      return deploymentResult(reply, result);
+    });
+  const updateGroup = (req: FastifyRequest, reply: FastifyReply, id: string) =>
+    change(reply, async () => {
+      const q = req.query as Query;
+      const body = parseBody(req);
+      const result = await marathon.updateGroup(id, body, { force: flag(q, 'force'), dryRun: flag(q, 'dryRun'), origin: originOf(req) });
+      if ('steps' in result) return { steps: result.steps.map((s) => ({ actions: s.actions.map(actionJson) })) };
+      return deploymentResult(reply, result);
+    });
+  const deleteGroup = (req: FastifyRequest, reply: FastifyReply, id: string) => change(reply, async () => deploymentResult(reply, await marathon.deleteGroup(id, flag(req.query as Query, 'force'))));
+  app.post('/v2/groups', (req, reply) => createGroup(req, reply, '/'));
+  app.post('/v2/groups/*', (req, reply) => createGroup(req, reply, (req.params as { '*': string })['*']));
+  app.put('/v2/groups', (req, reply) => updateGroup(req, reply, '/'));
+  app.put('/v2/groups/*', (req, reply) => updateGroup(req, reply, (req.params as { '*': string })['*']));
+  app.delete('/v2/groups', (req, reply) => deleteGroup(req, reply, '/'));
+  app.delete('/v2/groups/*', (req, reply) => deleteGroup(req, reply, (req.params as { '*': string })['*']));
 
   app.get('/v2/events', (req, reply) => eventStream(marathon, req, reply));
 }
 
 function rejection(status: Rejection['status'], message: string): { rejection: Rejection } {
   return { rejection: { status, body: { message } } };
+}
+
+/** originOf names the request for `api_post_event`: the client's address and the request path, as Marathon sends them. */
+function originOf(req: FastifyRequest): RequestOrigin {
+  return { clientIp: req.ip, uri: req.url.split('?')[0] as string };
 }
 
 function parseBody(req: FastifyRequest): unknown {
@@ -231,14 +266,14 @@ async function appsWildcard(marathon: MarathonService, req: FastifyRequest, repl
   const app = marathon.app(appId);
   if (method === 'PUT' && suffix === undefined) {
     return change(reply, async () => {
-      const result = await marathon.updateApp(appId, parseBody(req), { force: flag(q, 'force'), partial: flag(q, 'partialUpdate', true) });
+      const result = await marathon.updateApp(appId, parseBody(req), { force: flag(q, 'force'), partial: flag(q, 'partialUpdate', true), origin: originOf(req) });
       if (result.created) reply.code(201);
       return deploymentResult(reply, result);
     });
   }
   if (method === 'PATCH' && suffix === undefined) {
     if (!app) return reply.code(404).send(appNotFound(appId).body);
-    return change(reply, async () => deploymentResult(reply, await marathon.updateApp(appId, parseBody(req), { force: flag(q, 'force'), partial: true })));
+    return change(reply, async () => deploymentResult(reply, await marathon.updateApp(appId, parseBody(req), { force: flag(q, 'force'), partial: true, origin: originOf(req) })));
   }
   if (!app) return reply.code(404).send(appNotFound(appId).body);
   if (method === 'GET' && suffix === undefined) return reply.send({ app: appInfo(marathon, app, embeds(q, 'app.'), true) });

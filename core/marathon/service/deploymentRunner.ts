@@ -61,12 +61,19 @@ export class DeploymentRunner {
     return true;
   }
 
-  /** steer hands apps under an active restart to this runner and all others back to the count rule. */
+  /**
+   * steer hands apps under an active restart to this runner and all others back to the count rule; apps whose
+   * scale or restart comes in a later step stay as they are until then, so dependencies start first.
+   */
   private steer(): void {
     this.scheduler.override.clear();
     for (const d of this.running.values()) {
       const step = d.plan.steps[d.currentStep];
+      const current = new Set((step?.actions ?? []).map((a) => a.app.id));
       for (const a of step?.actions ?? []) if (a.action === 'RestartApplication') this.scheduler.override.add(a.app.id);
+      for (const later of d.plan.steps.slice(d.currentStep + 1)) {
+        for (const a of later.actions) if ((a.action === 'ScaleApplication' || a.action === 'RestartApplication') && !current.has(a.app.id)) this.scheduler.override.add(a.app.id);
+      }
     }
   }
 

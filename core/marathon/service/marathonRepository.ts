@@ -40,8 +40,19 @@ export class MarathonRepository {
   async putRoot(root: Group, changedApps: AppDefinition[]): Promise<void> {
     await this.store.batch([
       { put: '/marathon/group/root', value: root },
+      { put: `/marathon/group/versions/${root.version}`, value: root },
       ...changedApps.map((a) => ({ put: `/marathon/apps${a.id}/versions/${a.version}`, value: a })),
     ]);
+  }
+
+  /** rootVersions lists the stored versions of the root group (one per change). */
+  async rootVersions(): Promise<string[]> {
+    const prefix = '/marathon/group/versions/';
+    return (await this.store.list(prefix)).map((k) => k.slice(prefix.length));
+  }
+
+  async rootVersion(version: string): Promise<Group | undefined> {
+    return this.store.get<Group>(`/marathon/group/versions/${version}`);
   }
 
   async appVersions(appId: string): Promise<string[]> {

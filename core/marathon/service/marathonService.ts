@@ -7,10 +7,12 @@ import type { Store } from '../../coordination/store.js';
 import type { AppDefinition } from '../../protocol/marathon/appDefinition.js';
 import { isoTimestamp, resolveConfig } from '../../protocol/marathon/appConfig.js';
 import { mergeAppUpdate } from '../../protocol/marathon/appConversion.js';
+import { appJson } from '../../protocol/marathon/appJson.js';
 import { readApp } from '../../protocol/marathon/appSchema.js';
 import type { Rejection } from '../../protocol/marathon/errors.js';
 import { appNotFound } from '../../protocol/marathon/errors.js';
-import { emptyGroup, findApp, putApp, removeApp, transitiveApps, type Group } from '../../protocol/marathon/group.js';
+import { applyGroupUpdate, emptyGroup, findApp, findGroup, hasCyclicDependencies, putApp, removeApp, removeGroup, scaleGroup, transitiveApps, updateGroupAt, type Group } from '../../protocol/marathon/group.js';
+import { normalizeGroupUpdate } from '../../protocol/marathon/groupNormalization.js';
 import { normalizeApp, normalizeReadApp } from '../../protocol/marathon/normalizeApp.js';
 import { canonicalId } from '../../protocol/marathon/pathId.js';
 import { updateVersionInfoForChangedApps } from '../appChanges.js';
@@ -49,6 +51,25 @@ export interface ChangeResult {
   version: string;
   app?: AppDefinition;
   created?: boolean;
+}
+
+/** RequestOrigin names the HTTP request behind a change, for Marathon's `api_post_event`. */
+export interface RequestOrigin {
+  clientIp: string;
+  uri: string;
+}
+
+/** GroupChangeOptions are the query flags of `POST`/`PUT`/`DELETE /v2/groups`. */
+export interface GroupChangeOptions {
+  force: boolean;
+  /** dryRun answers the plan's steps without applying it (`PUT /v2/groups/{id}?dryRun=true`). */
+  dryRun?: boolean;
+  origin?: RequestOrigin;
+}
+
+/** DryRunResult is what a dry run answers: the steps the change would take. */
+export interface DryRunResult {
+  steps: DeploymentPlan['steps'];
 }
 
 /** MarathonRejection carries Marathon's status and JSON body for a refused request. */
@@ -179,18 +200,18 @@ export class MarathonService {
   }
 
   /** createApp is `POST /v2/apps`: 409 when the id exists, 422 when invalid. */
-  createApp(raw: unknown, force: boolean): Promise<ChangeResult> {
+  createApp(raw: unknown, force: boolean, origin?: RequestOrigin): Promise<ChangeResult> {
     return this.serial(async () => {
       const normalized = normalizeApp(raw, { now: this.options.clock.now(), parentId: '/', defaultRole: this.config.mesos_role });
       if (!normalized.ok) throw new MarathonRejection(normalized.rejection);
       const app = normalized.value;
       if (findApp(this.root, app.id)) throw new MarathonRejection({ status: 409, body: { message: `An app with id [${app.id}] already exists.` } });
-      return this.deploy(putApp(this.root, app, app.version), force, new Set(), [app.id]);
+      return this.deploy(putApp(this.root, app, app.version), force, new Set(), [app.id], undefined, origin);
     });
   }
 
   /** updateApp is `PUT /v2/apps/{id}` (partial by default): scale-only bodies scale without a restart; unknown ids are created. */
-  updateApp(id: string, raw: unknown, opts: { force: boolean; partial: boolean }): Promise<ChangeResult> {
+  updateApp(id: string, raw: unknown, opts: { force: boolean; partial: boolean; origin?: RequestOrigin }): Promise<ChangeResult> {
     return this.serial(async () => {
       const appId = canonicalId(id);
       const existing = findApp(this.root, appId);
@@ -199,7 +220,7 @@ export class MarathonService {
       if (!existing) {
         const created = normalizeApp(body, { now, parentId: '/', defaultRole: this.config.mesos_role });
         if (!created.ok) throw new MarathonRejection(created.rejection);
-        return { ...(await this.deploy(putApp(this.root, created.value, created.value.version), opts.force, new Set(), [appId])), created: true };
+        return { ...(await this.deploy(putApp(this.root, created.value, created.value.version), opts.force, new Set(), [appId], undefined, opts.origin)), created: true };
       }
       let merged: unknown = body;
       if (opts.partial) {
@@ -211,7 +232,7 @@ export class MarathonService {
       if (!read.ok) throw new MarathonRejection(read.rejection);
       const next = normalizeReadApp(read.value, resolveConfig({ now, parentId: '/', defaultRole: this.config.mesos_role }), isoTimestamp(now));
       if (!next.ok) throw new MarathonRejection(next.rejection);
-      return this.deploy(putApp(this.root, next.value, next.value.version), opts.force, new Set(), [appId]);
+      return this.deploy(putApp(this.root, next.value, next.value.version), opts.force, new Set(), [appId], undefined, opts.origin);
     });
   }
 
@@ -273,11 +294,104 @@ export class MarathonService {
     return this.serial(() => this.deploy(d.plan.original, true, new Set(), []));
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Groups
+
+  private normalizeGroup(raw: unknown, groupId: string) {
+    return normalizeGroupUpdate(raw, {
+      groupId,
+      now: this.options.clock.now(),
+      mesosRole: this.config.mesos_role,
+      topLevelEnforceRole: (top) => findGroup(this.root, top)?.enforceRole,
+    });
+  }
+
+  /** createGroup is `POST /v2/groups[/{id}]`: 409 when the group exists, 422 when invalid. */
+  createGroup(basePath: string, raw: unknown, force: boolean, origin?: RequestOrigin): Promise<ChangeResult & { groupId: string }> {
+    return this.serial(async () => {
+      const normalized = this.normalizeGroup(raw, canonicalId(basePath));
+      if (!normalized.ok) throw new MarathonRejection(normalized.rejection);
+      const change = normalized.value;
+      const id = change.kind === 'update' ? change.update.id : change.id;
+      if (findGroup(this.root, id)) throw new MarathonRejection({ status: 409, body: { message: `Group ${id} is already created. Use PUT to change this group.` } });
+      if (change.kind !== 'update') throw new MarathonRejection({ status: 422, body: { message: 'Object is not valid', details: [{ path: '/', errors: ['version and scaleBy need an existing group'] }] } });
+      const target = applyGroupUpdate(this.root, change.update, this.now());
+      return { ...(await this.deployGroup(target, { force, ...(origin ? { origin } : {}) })), groupId: id } as ChangeResult & { groupId: string };
+    });
+  }
+
+  /**
+   * updateGroup is `PUT /v2/groups/{id}`: a group body (created when missing), `{version}` to roll the group
+   * back to an earlier version, or `{scaleBy}` to scale every app below it; `dryRun` answers the steps only.
+   */
+  updateGroup(id: string, raw: unknown, opts: GroupChangeOptions): Promise<ChangeResult | DryRunResult> {
+    return this.serial(async () => {
+      const normalized = this.normalizeGroup(raw, canonicalId(id));
+      if (!normalized.ok) throw new MarathonRejection(normalized.rejection);
+      const change = normalized.value;
+      const version = this.now();
+      let target: Group;
+      if (change.kind === 'update') target = applyGroupUpdate(this.root, change.update, version);
+      else if (change.kind === 'scale') {
+        if (!findGroup(this.root, change.id)) throw new MarathonRejection({ status: 404, body: { message: `Group '${change.id}' does not exist` } });
+        target = scaleGroup(this.root, change.id, change.scaleBy, version);
+      } else {
+        const old = await this.groupAt(change.id, change.version);
+        if (!old) throw new MarathonRejection({ status: 404, body: { message: `Group '${change.id}' does not exist in version ${change.version}` } });
+        target = updateGroupAt(this.root, change.id, version, () => old);
+      }
+      return this.deployGroup(target, opts);
+    });
+  }
+
+  /** deleteGroup is `DELETE /v2/groups/{id}`: every app below it is stopped, dependents first. */
+  deleteGroup(id: string, force: boolean): Promise<ChangeResult> {
+    return this.serial(async () => {
+      const groupId = canonicalId(id);
+      if (!findGroup(this.root, groupId)) throw new MarathonRejection({ status: 404, body: { message: `Group '${groupId}' does not exist` } });
+      const version = this.now();
+      const target = groupId === this.root.id ? { ...emptyGroup(this.root.id, version), ...(this.root.enforceRole !== undefined ? { enforceRole: this.root.enforceRole } : {}) } : removeGroup(this.root, groupId, version);
+      return this.deployGroup(target, { force }) as Promise<ChangeResult>;
+    });
+  }
+
+  /** groupVersions is `GET /v2/groups/{id}/versions`: the group's versions, newest first. */
+  async groupVersions(id: string): Promise<string[] | undefined> {
+    const groupId = canonicalId(id);
+    if (!findGroup(this.root, groupId)) return undefined;
+    const versions = new Set<string>();
+    for (const v of await this.repository.rootVersions()) {
+      const g = findGroup((await this.repository.rootVersion(v)) ?? emptyGroup('/', v), groupId);
+      if (g) versions.add(g.version);
+    }
+    versions.add((findGroup(this.root, groupId) as Group).version);
+    return [...versions].sort().reverse();
+  }
+
+  private async groupAt(id: string, version: string): Promise<Group | undefined> {
+    for (const v of (await this.repository.rootVersions()).sort().reverse()) {
+      const g = findGroup((await this.repository.rootVersion(v)) ?? emptyGroup('/', v), id);
+      if (g && g.version === version) return g;
+    }
+    return undefined;
+  }
+
+  /** deployGroup checks a group change's target (cycles: 422) and deploys it, or only plans it for a dry run. */
+  private async deployGroup(target: Group, opts: GroupChangeOptions): Promise<ChangeResult | DryRunResult> {
+    if (hasCyclicDependencies(target)) throw new MarathonRejection({ status: 422, body: { message: 'Dependency graph has cyclic dependencies.' } });
+    if (opts.dryRun) {
+      const version = this.now();
+      const versioned = updateVersionInfoForChangedApps(this.root, { ...target, version }, version, new Set());
+      return { steps: computeDeploymentPlan(this.root, versioned, { id: 'dry-run', version }).steps };
+    }
+    return this.deploy(target, opts.force, new Set(), [], undefined, opts.origin);
+  }
+
   /**
    * deploy makes `target` the new root: versions the changed apps, checks deployment locks, persists,
    * plans against the current root and starts the plan.
    */
-  private async deploy(target: Group, force: boolean, restart: ReadonlySet<string>, touched: string[], toKill?: Record<string, string[]>): Promise<ChangeResult> {
+  private async deploy(target: Group, force: boolean, restart: ReadonlySet<string>, touched: string[], toKill?: Record<string, string[]>, origin?: RequestOrigin): Promise<ChangeResult> {
     const version = this.now();
     const versioned = updateVersionInfoForChangedApps(this.root, { ...target, version }, version, restart);
     const plan: DeploymentPlan = computeDeploymentPlan(this.root, versioned, { id: uuidV4(this.options.rng), version, ...(toKill ? { toKill } : {}) });
@@ -294,6 +408,7 @@ export class MarathonService {
     const changed = transitiveApps(versioned).filter((a) => a.version === version);
     await this.repository.putRoot(versioned, changed);
     this.scheduler.root = versioned;
+    if (origin) for (const app of changed) this.scheduler.events.fire({ eventType: 'api_post_event', timestamp: version, clientIp: origin.clientIp, uri: origin.uri, appDefinition: appJson(app) });
     this.scheduler.events.fire({ eventType: 'group_change_success', timestamp: version, groupId: '/', version });
     await this.deployments.start(plan);
     void this.scheduler.scale();
