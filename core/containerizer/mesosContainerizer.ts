@@ -26,6 +26,8 @@ import {
 import { META_DIR, PosixContainerizer } from './posixContainerizer.js';
 import type { ProcessLauncher } from './processLauncher.js';
 import { statisticsRecord, type ResourceStatistics } from './resourceStatistics.js';
+import { chrootPrefix, envExports, rootfsMountLines, type ImageConfig, type RootfsPlan } from './provisioner/image.js';
+import { imageNameOf, type Provisioner } from './provisioner/provisioner.js';
 
 /** DEFAULT_CGROUPS_ROOT is the default `--cgroups_root`: containers live in `<hierarchy>/plateau/<containerId>` (Mesos uses `mesos`). */
 export const DEFAULT_CGROUPS_ROOT = 'plateau';
@@ -71,6 +73,8 @@ export interface MesosContainerizerOptions {
   switchUser?: boolean;
   shell?: string;
   onWarning?: (message: string, err?: unknown) => void;
+  /** provisioner, when given, assembles the root filesystem of tasks naming an image (`container.mesos.image`). */
+  provisioner?: Provisioner;
 }
 
 /** LxcfsStatus says whether containers get lxcfs's `/proc` files, and why not. */
@@ -120,6 +124,7 @@ export class MesosContainerizer implements Containerizer {
   private readonly cpuViewOptions: CpuViewOptions;
   private readonly readText: (path: string) => Promise<string | undefined>;
   private readonly launcher: ProcessLauncher;
+  private readonly provisioner: Provisioner | undefined;
   private readonly lastCounters = new Map<string, ContainerCounters>();
   private lxcfs: LxcfsStatus;
   private lxcfsCheckedAt = -Infinity;
@@ -144,6 +149,7 @@ export class MesosContainerizer implements Containerizer {
     this.history = new ContainerHistory<ContainerView>(options.clock, options.history);
     const launcher = options.launcher;
     this.launcher = launcher;
+    this.provisioner = options.provisioner;
     this.readText = (path) => launcher.readText(path);
     this.accounting = { cpu: new CpuIsolator(this.fs, { enableCfs: options.enableCfs ?? true }), memory: new MemoryIsolator(this.fs) };
     const byName: Record<CgroupIsolatorName, CgroupIsolator> = {
@@ -297,6 +303,7 @@ export class MesosContainerizer implements Containerizer {
     const cgroup = this.cgroupOf(spec.containerId);
     const lxcfs = await this.probeLxcfs();
     const fstab = `${spec.sandboxDir}/${META_DIR}/lxcfs.fstab`;
+    const image = await this.provision(spec);
     try {
       // Each isolator's files live in its own controllers, so every hierarchy is made and filled side by side.
       const limited = new Set(this.enforcing.flatMap((i) => i.controllers));
@@ -313,6 +320,7 @@ export class MesosContainerizer implements Containerizer {
       ]);
     } catch (err) {
       await this.release(spec.containerId);
+      if (image) await this.provisioner?.destroy(spec.containerId);
       throw new CoreError('INTERNAL', `Failed to prepare the cgroups of container '${spec.containerId}': ${(err as Error).message}`, { cause: err });
     }
     const user = spec.command.user;
@@ -323,11 +331,29 @@ export class MesosContainerizer implements Containerizer {
         ...joinCgroupLines(this.fs.procsFiles(cgroup, this.controllers)),
         ...(lxcfs.available ? lxcfsMountLines(this.binaries.mount, fstab) : []),
         ...hostnameLines(spec.container?.hostname),
+        ...(image ? rootfsMountLines(this.binaries.mount, image.plan) : []),
       ],
       userHandled: true,
     };
-    if (switchTo !== undefined) plan.commandPrefix = switchUserPrefix(this.shell, this.binaries.setpriv, switchTo);
+    if (image) plan.commandPrefix = chrootPrefix(this.shell, this.binaries.unshare, image.plan.rootfs, envExports(image.config.Env ?? [], spec.env), switchTo);
+    else if (switchTo !== undefined) plan.commandPrefix = switchUserPrefix(this.shell, this.binaries.setpriv, switchTo);
     return plan;
+  }
+
+  /**
+   * provision resolves the image a task names and has the provisioner lay out its root filesystem (undefined for
+   * tasks without one); a missing image or provisioner fails the launch with the reason.
+   */
+  private async provision(spec: LaunchSpec): Promise<{ plan: RootfsPlan; config: ImageConfig } | undefined> {
+    let name: string | undefined;
+    try {
+      name = imageNameOf(spec.container);
+    } catch (err) {
+      throw new CoreError('INVALID', (err as Error).message);
+    }
+    if (name === undefined) return undefined;
+    if (!this.provisioner) throw new CoreError('UNAVAILABLE', `cannot provision image '${name}': this containerizer has no image provisioner`);
+    return this.provisioner.provision(spec.containerId, spec.sandboxDir, name);
   }
 
   private async ended(containerId: string, end: ContainerEnd): Promise<Termination | undefined> {
@@ -344,6 +370,7 @@ export class MesosContainerizer implements Containerizer {
       }
     }
     await this.release(containerId);
+    await this.provisioner?.destroy(containerId);
     return limitation;
   }
 
@@ -354,6 +381,11 @@ export class MesosContainerizer implements Containerizer {
    */
   private async recovered(running: readonly string[]): Promise<void> {
     const keep = new Set([...running, ...this.posix.containers()]);
+    try {
+      await this.provisioner?.recover([...keep]);
+    } catch (err) {
+      this.warn('Failed to clean up the root filesystems of orphan containers', err);
+    }
     for (const name of await this.fs.children(this.root)) {
       if (keep.has(name)) continue;
       this.warn(`Destroying orphan container cgroup '${this.root}/${name}'`);

@@ -13,6 +13,7 @@ import {
   type Termination,
 } from './containerizer.js';
 import type { LaunchHooks, LaunchPlan } from './launchHooks.js';
+import { imageNameOf } from './provisioner/provisioner.js';
 import type { ProcessExit, ProcessIdentity, ProcessLauncher, ProcessProbe, SpawnedProcess } from './processLauncher.js';
 import { terminationFor, type ExitOutcome } from './termination.js';
 
@@ -150,6 +151,9 @@ export class PosixContainerizer implements Containerizer {
     if (this.live.has(spec.containerId) || this.finished.has(spec.containerId)) {
       throw new CoreError('CONFLICT', `Container '${spec.containerId}' already exists`);
     }
+    // Without hooks nothing would provision a task's image and it would silently run on the host's filesystem.
+    const image = this.hooks ? undefined : imageNameOf(spec.container);
+    if (image !== undefined) throw new CoreError('UNAVAILABLE', `cannot provision image '${image}': container images need the Mesos containerizer (--isolation with cgroups/* isolators)`);
     const argv = commandArgv(spec.command, this.shell);
     const gate = deferred<void>();
     const c: Container = {

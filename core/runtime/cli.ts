@@ -11,6 +11,7 @@ import { createMarathon, type RunningMarathon } from './createMarathon.js';
 import { LocalSchedulerDriver } from './localSchedulerDriver.js';
 import { addFlags, readFlags, type FlagSpec } from './flagSpec.js';
 import { consoleLogger } from './logger.js';
+import { LocalImageStore } from '../node/localImageStore.js';
 
 /** MASTER_FLAGS are `plateau master`'s flags, named and defaulted as Mesos 1.11's master flags. */
 export const MASTER_FLAGS: FlagSpec[] = [
@@ -236,6 +237,23 @@ export function buildProgram(): Command {
     const a = await startAgent(opts);
     runUntilSignalled(() => a.dispose());
   });
+  const image = program.command('image').description("Manage an agent's local image store (images for container.type=MESOS tasks)");
+  image
+    .command('import <source>')
+    .description('Import a `docker save` tarball or an OCI image layout directory into the store')
+    .option('--name <repo:tag>', 'name to store the image under (default: the names the source carries)')
+    .requiredOption('--work_dir <dir>', "the agent's work directory")
+    .action(async (source: string, opts: { name?: string; work_dir: string }) => {
+      const stored = await new LocalImageStore(opts.work_dir).import(source, opts.name);
+      for (const s of stored) process.stdout.write(`Imported ${s.name} (${s.layers.length} layers)\n`);
+    });
+  image
+    .command('list')
+    .description('List the images in the store')
+    .requiredOption('--work_dir <dir>', "the agent's work directory")
+    .action(async (opts: { work_dir: string }) => {
+      for (const s of await new LocalImageStore(opts.work_dir).list()) process.stdout.write(`${s.name}\t${s.layers.length} layers\t${s.importedAt}\n`);
+    });
   program
     .command('demo')
     .description('Run a single-laptop demo cluster: a master, three agents and Marathon in one process')

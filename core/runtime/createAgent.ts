@@ -18,6 +18,7 @@ import { ChildProcessLauncher } from '../node/childProcessLauncher.js';
 import { DEFAULT_ISOLATION, parseIsolation } from '../containerizer/isolation.js';
 import { DEFAULT_CGROUPS_ROOT, DEFAULT_LXCFS_DIR, MesosContainerizer, type LxcfsStatus } from '../containerizer/mesosContainerizer.js';
 import { detectCgroupFs } from '../node/detectCgroupFs.js';
+import { NodeProvisioner } from '../node/nodeProvisioner.js';
 import { CoreError } from '../common/errors.js';
 import { userInfo } from 'node:os';
 import { CryptoRng } from '../node/cryptoRng.js';
@@ -166,6 +167,7 @@ export async function localContainerizer(config: AgentConfig, deps: { log: Logge
     ...(config.cgroups_pids_limit !== undefined ? { pidsLimit: config.cgroups_pids_limit } : {}),
     lxcfsDir: config.lxcfs_dir ?? DEFAULT_LXCFS_DIR,
     agentUser: userInfo().username,
+    provisioner: new NodeProvisioner({ workDir: config.work_dir }),
     onWarning: (m, err) => deps.log.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`),
   });
   const lxcfs = await mesos.probeLxcfs(true);
