@@ -78,7 +78,9 @@ export function proposeScaling<T extends InstanceView>(input: ScalingInput<T>): 
   const decommissionCount = Math.max(running.length - input.scaleTo, sentenced.length);
   const forConstraints = selectInstancesToKill(input.constraints ?? [], others, Math.max(0, decommissionCount - sentenced.length));
   const chosen = new Set(forConstraints.map((i) => i.instanceId));
-  const rest = others
+  // The ordered rest is only needed when the sentenced and constraint-chosen instances fall short; sorting
+  // every instance on each scaling tick (every second, per app) is what a steady large app would pay otherwise.
+  const rest = sentenced.length + forConstraints.length >= decommissionCount ? [] : others
     .filter((i) => !chosen.has(i.instanceId))
     .sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0))
     .sort(killOrder(input.killSelection));
