@@ -9,6 +9,8 @@ import type { Attribute, FrameworkInfo, Task, TaskInfo, TaskState, TaskStatus } 
 import { isTerminalState } from '../protocol/mesos/v1.js';
 import type { AgentCall, AgentEvent } from '../protocol/plateau/agentLink.js';
 import type { AgentStore, TaskCheckpoint } from './agentStore.js';
+import type { Fetcher } from './fetcher.js';
+import { parseHealthCheck, TaskHealthChecker, type HealthProbe } from './healthChecker.js';
 import type { MasterLink, MasterStream } from './masterLink.js';
 import { StatusUpdateRetry } from './statusUpdateRetry.js';
 
@@ -47,12 +49,18 @@ export interface AgentOptions {
   link: MasterLink;
   containerizer: Containerizer;
   sandboxes: SandboxManager;
+  /** fetcher brings `CommandInfo.uris` into the sandbox before launch; without one, URIs are ignored with a warning. */
+  fetcher?: Fetcher;
+  /** healthProbe runs `TaskInfo.health_check`s; without one, health checks are not run. */
+  healthProbe?: HealthProbe;
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
 }
 
 /** TaskRun is a task the agent is running or still reporting on. */
 interface TaskRun extends TaskCheckpoint {
   killing?: boolean;
+  /** unhealthy marks a task killed for failing its health check, so its TASK_KILLED carries `healthy: false`. */
+  unhealthy?: string;
 }
 
 /**
@@ -76,6 +84,8 @@ export class Agent {
   private readonly retry: StatusUpdateRetry;
   /** inFlight holds event handlers and container watchers still running, so `dispose` can wait for their checkpoints. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** healthCheckers are the running tasks' Mesos health checks, by task key; each is disposed with its task. */
+  private readonly healthCheckers = new Map<string, TaskHealthChecker>();
 
   constructor(private readonly options: AgentOptions) {
     this.startTime = options.clock.now();
@@ -125,6 +135,7 @@ export class Agent {
       if (run.container && !isTerminalState(run.state)) {
         if (!alive.has(run.container.containerId)) this.log('info', `Task ${task.task.task_id.value} ended while the agent was down`);
         this.watch(run, run.container.containerId);
+        if (run.state === 'TASK_RUNNING') this.startHealthCheck(run, run.container.containerId);
       } else if (!run.container && !isTerminalState(run.state)) {
         await this.update(run, 'TASK_FAILED', { reason: 'REASON_AGENT_RESTARTED', message: 'Task was not started before the agent restarted' });
       }
@@ -280,6 +291,16 @@ export class Agent {
       await this.update(run, 'TASK_FAILED', { reason: 'REASON_EXECUTOR_TERMINATED', message: 'Custom executors are not supported by this agent; use the command executor' });
       return;
     }
+    const uris = task.command.uris ?? [];
+    if (uris.length > 0 && !this.options.fetcher) this.log('warn', `Task ${task.task_id.value} has URIs to fetch but this agent has no fetcher; ignoring them`);
+    else if (uris.length > 0 && this.options.fetcher) {
+      try {
+        await this.options.fetcher.fetchAll(uris, sandboxDir);
+      } catch (err) {
+        await this.update(run, 'TASK_FAILED', { reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: (err as Error).message });
+        return;
+      }
+    }
     await this.update(run, 'TASK_STARTING', {});
     try {
       const status = await this.options.containerizer.launch({
@@ -296,10 +317,63 @@ export class Agent {
       await this.options.store.saveTask(run);
       this.watch(run, containerId);
       if (run.killing) return;
-      await this.update(run, 'TASK_RUNNING', { container_status: { container_id: { value: containerId }, executor_pid: status.pid, network_infos: [{ ip_addresses: [{ protocol: 'IPv4', ip_address: this.settings.ip }] }] } });
+      await this.update(run, 'TASK_RUNNING', { container_status: this.containerStatus(run) });
+      this.startHealthCheck(run, containerId);
     } catch (err) {
       await this.update(run, 'TASK_FAILED', { reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: `Failed to launch container: ${(err as Error).message}` });
     }
+  }
+
+  private containerStatus(run: TaskRun): TaskStatus['container_status'] {
+    return { container_id: { value: run.container?.containerId ?? '' }, ...(run.container?.pid !== undefined ? { executor_pid: run.container.pid } : {}), network_infos: [{ ip_addresses: [{ protocol: 'IPv4', ip_address: this.settings.ip }] }] };
+  }
+
+  /**
+   * startHealthCheck runs a running task's `health_check` on this agent, as Mesos's executors do: each change
+   * of health becomes a TASK_RUNNING update with `healthy`, and too many consecutive failures kill the task.
+   */
+  private startHealthCheck(run: TaskRun, containerId: string): void {
+    const raw = run.task.health_check;
+    const probe = this.options.healthProbe;
+    const k = key(run.frameworkId, run.task.task_id.value);
+    if (!raw || !probe || this.disposed || this.healthCheckers.has(k) || isTerminalState(run.state) || run.killing) return;
+    let spec;
+    try {
+      spec = parseHealthCheck(raw);
+    } catch (err) {
+      this.log('warn', `Not health checking task ${run.task.task_id.value}: ${(err as Error).message}`);
+      return;
+    }
+    const taskId = run.task.task_id.value;
+    const checker = new TaskHealthChecker({
+      spec,
+      clock: this.options.clock,
+      probe,
+      hosts: [...new Set(['127.0.0.1', this.settings.ip])],
+      sandboxDir: run.sandboxDir,
+      env: this.taskEnvironment(run, containerId),
+      onHealthChanged: (healthy, cause) => {
+        this.log(healthy ? 'info' : 'warn', `Task ${taskId} is ${healthy ? 'healthy' : `unhealthy: ${cause ?? ''}`}`);
+        this.track(
+          this.inOrder(run.frameworkId, taskId, async () => {
+            if (run.state !== 'TASK_RUNNING' || run.killing) return;
+            await this.update(run, 'TASK_RUNNING', { healthy, reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED', ...(cause ? { message: cause } : {}), container_status: this.containerStatus(run) });
+          }),
+        );
+      },
+      onUnhealthy: (message) => {
+        this.log('warn', `Killing task ${taskId}: ${message}`);
+        run.unhealthy = message;
+        this.track(this.inOrder(run.frameworkId, taskId, () => this.killTask(run.frameworkId, taskId, graceOf(run.task.kill_policy))));
+      },
+    });
+    this.healthCheckers.set(k, checker);
+  }
+
+  private stopHealthCheck(run: TaskRun): void {
+    const k = key(run.frameworkId, run.task.task_id.value);
+    this.healthCheckers.get(k)?.dispose();
+    this.healthCheckers.delete(k);
   }
 
   private taskEnvironment(run: TaskRun, containerId: string): Record<string, string> {
@@ -356,6 +430,10 @@ export class Agent {
   private async terminated(run: TaskRun, t: Termination): Promise<void> {
     if (isTerminalState(run.state)) return;
     const state: TaskState = run.killing ? 'TASK_KILLED' : t.state;
+    if (run.unhealthy && run.killing) {
+      await this.update(run, state, { healthy: false, message: run.unhealthy });
+      return;
+    }
     await this.update(run, state, { ...(t.reason ? { reason: t.reason } : {}), message: t.message });
   }
 
@@ -405,6 +483,7 @@ export class Agent {
       ...extra,
     };
     run.state = state;
+    if (isTerminalState(state) || state === 'TASK_KILLING') this.stopHealthCheck(run);
     run.statuses.push(status);
     if (run.statuses.length > 8) run.statuses.splice(0, run.statuses.length - 8);
     // Whether this update heads the stream is decided now: updates queued behind it while the
@@ -446,6 +525,11 @@ export class Agent {
       await this.options.store.removeTask(frameworkId, taskId);
       this.keepCompleted(run);
       this.options.sandboxes.scheduleGc(run.sandboxDir);
+      // As Mesos's agent, forget a framework once nothing of it runs here any more.
+      if (![...this.runs.values()].some((r) => r.frameworkId === frameworkId)) {
+        this.frameworks.delete(frameworkId);
+        await this.options.store.removeFramework(frameworkId);
+      }
     } else {
       await this.options.store.saveTask(run);
     }
@@ -488,6 +572,8 @@ export class Agent {
     this.reconnectTimer?.cancel();
     this.watchdog?.cancel();
     this.retry.dispose();
+    for (const checker of this.healthCheckers.values()) checker.dispose();
+    this.healthCheckers.clear();
     this.stream?.close();
     this.stream = undefined;
     await this.options.containerizer.dispose();

@@ -8,7 +8,7 @@ import { findGroup, type Group } from '../protocol/marathon/group.js';
 import { actionJson, deploymentJson } from '../marathon/deploymentPlan.js';
 import { queueDelay } from '../marathon/backoff.js';
 import type { MarathonEvent } from '../marathon/service/marathonEvents.js';
-import { isActive, isHealthy, taskJson, type InstanceRecord } from '../marathon/service/instanceRecord.js';
+import { isActive, isHealthy, isMesosRunCheck, taskJson, type InstanceRecord } from '../marathon/service/instanceRecord.js';
 import { rejectionOf, type ChangeResult, type MarathonService, type RequestOrigin } from '../marathon/service/marathonService.js';
 
 /** MARATHON_VERSION is the Marathon release whose REST API Plateau's Marathon answers as. */
@@ -229,14 +229,15 @@ function matchesLabels(labels: Record<string, string>, selector: string): boolea
 function appInfo(marathon: MarathonService, app: AppDefinition, embed: Set<string>, always = false): Record<string, unknown> {
   const instances = marathon.scheduler.instancesOf(app.id);
   const hc = app.healthChecks.filter((h) => ['HTTP', 'HTTPS', 'TCP'].includes(h.protocol)).length;
+  const mesosCheck = app.healthChecks.some(isMesosRunCheck);
   const live = instances.filter((i) => i.condition !== 'Scheduled' && i.condition !== 'Provisioned' && isActive(i));
   const failure = marathon.scheduler.lastFailures.get(app.id);
   return {
     ...appJson(app),
     tasksStaged: live.filter((i) => i.state === 'TASK_STAGING' || i.state === 'TASK_STARTING').length,
     tasksRunning: live.filter((i) => i.state === 'TASK_RUNNING').length,
-    tasksHealthy: hc > 0 ? live.filter((i) => isHealthy(i, hc)).length : 0,
-    tasksUnhealthy: hc > 0 ? live.filter((i) => i.condition === 'Running' && !isHealthy(i, hc)).length : 0,
+    tasksHealthy: hc > 0 || mesosCheck ? live.filter((i) => isHealthy(i, hc, mesosCheck)).length : 0,
+    tasksUnhealthy: hc > 0 || mesosCheck ? live.filter((i) => i.condition === 'Running' && !isHealthy(i, hc, mesosCheck)).length : 0,
     deployments: marathon.deployments.lockedBy(app.id).map((id) => ({ id })),
     ...(always || embed.has('tasks') ? { tasks: live.map(taskJson) } : {}),
     ...((always || embed.has('lastTaskFailure')) && failure ? { lastTaskFailure: failure } : {}),

@@ -6,6 +6,9 @@ import type { Attribute } from '../protocol/mesos/v1.js';
 import { Agent } from '../agent/agent.js';
 import { Sandboxes } from '../agent/sandbox.js';
 import { SandboxGc } from '../agent/sandboxGc.js';
+import { Fetcher } from '../agent/fetcher.js';
+import { NodeFetcherIo } from '../node/nodeFetcherIo.js';
+import { NodeHealthProbe } from '../node/nodeHealthProbe.js';
 import { registerAgentRoutes } from '../api/agentRoutes.js';
 import { confineTo, registerFilesRoutes } from '../api/filesRoutes.js';
 import { PosixContainerizer } from '../containerizer/posixContainerizer.js';
@@ -91,6 +94,8 @@ export async function createAgent(config: AgentConfig, deps: { log: Logger; cloc
     link,
     containerizer,
     sandboxes: { create: (ids) => sandboxes.create(ids), scheduleGc: (dir) => void gc.schedule(dir) },
+    fetcher: new Fetcher(new NodeFetcherIo()),
+    healthProbe: new NodeHealthProbe(),
     log: (level, msg) => deps.log[level](msg),
   });
   registerAgentRoutes(app, agent, () => ({ ...config.flags, ...local.flags() }));

@@ -3,7 +3,7 @@ import { isoTimestamp } from '../../protocol/marathon/appConfig.js';
 import type { DeploymentAction, DeploymentPlan } from '../deploymentPlan.js';
 import { deploymentJson } from '../deploymentPlan.js';
 import { computeRestartStrategy } from '../restartStep.js';
-import { isActive, isHealthy, type InstanceRecord } from './instanceRecord.js';
+import { isActive, isHealthy, isMesosRunCheck, type InstanceRecord } from './instanceRecord.js';
 import type { MarathonScheduler } from './marathonScheduler.js';
 import type { MarathonRepository } from './marathonRepository.js';
 
@@ -148,11 +148,12 @@ export class DeploymentRunner {
 
   private async restart(app: AppDefinition, instances: InstanceRecord[]): Promise<boolean> {
     const hcCount = app.healthChecks.filter((h) => ['HTTP', 'HTTPS', 'TCP'].includes(h.protocol)).length;
+    const mesosCheck = app.healthChecks.some(isMesosRunCheck);
     const running = instances.filter((i) => i.goal === 'Running' && isActive(i));
     const olds = running.filter((i) => i.runSpecVersion !== app.version);
     const news = running.filter((i) => i.runSpecVersion === app.version);
-    const healthyOld = olds.filter((i) => isHealthy(i, hcCount));
-    const healthyNew = news.filter((i) => isHealthy(i, hcCount));
+    const healthyOld = olds.filter((i) => isHealthy(i, hcCount, mesosCheck));
+    const healthyNew = news.filter((i) => isHealthy(i, hcCount, mesosCheck));
     if (olds.length === 0 && news.length === app.instances && healthyNew.length === app.instances) return true;
     if (app.instances === 0) {
       for (const i of olds) await this.scheduler.decommission(i, 'restart to 0 instances');
@@ -160,15 +161,15 @@ export class DeploymentRunner {
     }
     const strategy = computeRestartStrategy(
       { version: app.version, instances: app.instances, upgradeStrategy: app.upgradeStrategy },
-      running.map((i) => ({ instanceId: i.instanceId, runSpecVersion: i.runSpecVersion, goal: i.goal, healthy: isHealthy(i, hcCount) })),
+      running.map((i) => ({ instanceId: i.instanceId, runSpecVersion: i.runSpecVersion, goal: i.goal, healthy: isHealthy(i, hcCount, mesosCheck) })),
     );
     const minHealthy = Math.ceil(app.instances * app.upgradeStrategy.minimumHealthCapacity);
     // Old instances go, unhealthy ones first, while enough healthy instances remain.
     let healthy = healthyOld.length + healthyNew.length;
-    const killOrder = [...olds].sort((a, b) => Number(isHealthy(a, hcCount)) - Number(isHealthy(b, hcCount)));
+    const killOrder = [...olds].sort((a, b) => Number(isHealthy(a, hcCount, mesosCheck)) - Number(isHealthy(b, hcCount, mesosCheck)));
     let remainingOld = olds.length;
     for (const i of killOrder) {
-      const wasHealthy = isHealthy(i, hcCount);
+      const wasHealthy = isHealthy(i, hcCount, mesosCheck);
       if (wasHealthy && healthy - 1 < minHealthy) continue;
       await this.scheduler.decommission(i, 'replaced by a new version');
       remainingOld--;

@@ -18,6 +18,8 @@ export interface InstanceRecord extends InstanceView {
   /** launchableAt is when a Scheduled instance may be launched (the app's backoff delay); ms since the epoch. */
   launchableAt?: number;
   health: HealthResult[];
+  /** mesosHealthy is the `healthy` of the task's latest status update, for checks Mesos runs (MESOS_*, COMMAND). */
+  mesosHealthy?: boolean;
   message?: string;
   attributes?: readonly Attribute[];
 }
@@ -60,9 +62,19 @@ export function isActive(i: InstanceRecord): boolean {
   return i.goal === 'Running' && !['Error', 'Failed', 'Finished', 'Killed', 'Gone', 'Dropped', 'Unknown'].includes(i.condition);
 }
 
-/** isHealthy is Marathon's `consideredHealthy`: running and passing every health check (or having none). */
-export function isHealthy(i: InstanceRecord, healthChecks: number): boolean {
+/** isMesosRunCheck says whether Mesos, not Marathon, runs a health check (MESOS_HTTP, MESOS_HTTPS, MESOS_TCP, COMMAND). */
+export function isMesosRunCheck(check: { protocol: string }): boolean {
+  return check.protocol === 'COMMAND' || check.protocol.startsWith('MESOS_');
+}
+
+/**
+ * isHealthy is Marathon's `consideredHealthy`: running and passing every health check (or having none).
+ * `healthChecks` counts the checks Marathon runs; `mesosCheck` says the task also carries a Mesos-run check,
+ * which passes only once the agent has reported the task `healthy`.
+ */
+export function isHealthy(i: InstanceRecord, healthChecks: number, mesosCheck = false): boolean {
   if (i.condition !== 'Running') return false;
+  if (mesosCheck && i.mesosHealthy !== true) return false;
   if (healthChecks === 0) return true;
   return i.health.length >= healthChecks && i.health.every((h) => h.alive);
 }

@@ -15,7 +15,7 @@ import { proposeScaling } from '../killSelection.js';
 import { funnelReason, matchOffer, type NoOfferMatchReason } from '../offerMatcher.js';
 import { buildTaskInfo } from '../taskBuilder.js';
 import { newTaskId } from '../taskIds.js';
-import { conditionOf, isActive, isHealthy, type InstanceRecord } from './instanceRecord.js';
+import { conditionOf, isActive, isHealthy, isMesosRunCheck, type InstanceRecord } from './instanceRecord.js';
 import type { MarathonEvent } from './marathonEvents.js';
 import type { MarathonRepository } from './marathonRepository.js';
 
@@ -60,6 +60,9 @@ export class MarathonScheduler {
   /** override lets a running deployment decide an app's instances instead of the count rule. */
   readonly override = new Set<string>();
   root: Group;
+  /** byApp and byTask index `instances` (kept in step by addInstance/removeInstance), so offers and status updates need no scan of every instance. */
+  private readonly byApp = new Map<string, Map<string, InstanceRecord>>();
+  private readonly byTask = new Map<string, InstanceRecord>();
   private suppressed = false;
   private tick: TimerHandle | undefined;
   private reconcileTimer: TimerHandle | undefined;
@@ -71,7 +74,23 @@ export class MarathonScheduler {
     instances: InstanceRecord[],
   ) {
     this.root = root;
-    for (const i of instances) this.instances.set(i.instanceId, i);
+    for (const i of instances) this.addInstance(i);
+  }
+
+  private addInstance(i: InstanceRecord): void {
+    this.instances.set(i.instanceId, i);
+    let ofApp = this.byApp.get(i.appId);
+    if (!ofApp) this.byApp.set(i.appId, (ofApp = new Map()));
+    ofApp.set(i.instanceId, i);
+    this.byTask.set(i.taskId, i);
+  }
+
+  private removeInstance(i: InstanceRecord): void {
+    this.instances.delete(i.instanceId);
+    const ofApp = this.byApp.get(i.appId);
+    ofApp?.delete(i.instanceId);
+    if (ofApp?.size === 0) this.byApp.delete(i.appId);
+    if (this.byTask.get(i.taskId) === i) this.byTask.delete(i.taskId);
   }
 
   get clock(): Clock {
@@ -104,7 +123,8 @@ export class MarathonScheduler {
   }
 
   instancesOf(appId: string): InstanceRecord[] {
-    return [...this.instances.values()].filter((i) => i.appId === appId);
+    const ofApp = this.byApp.get(appId);
+    return ofApp ? [...ofApp.values()] : [];
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -152,7 +172,7 @@ export class MarathonScheduler {
         launchableAt,
         since: this.now(),
       };
-      this.instances.set(instanceId, record);
+      this.addInstance(record);
       await this.options.repository.putInstance(record);
     }
     this.updateSuppression();
@@ -162,7 +182,7 @@ export class MarathonScheduler {
   async decommission(i: InstanceRecord, why: string): Promise<void> {
     i.goal = 'Decommissioned';
     if (i.condition === 'Scheduled') {
-      this.instances.delete(i.instanceId);
+      this.removeInstance(i);
       await this.options.repository.deleteInstance(i.instanceId);
       return;
     }
@@ -231,19 +251,49 @@ export class MarathonScheduler {
 
   private async onOffers(offers: Offer[]): Promise<void> {
     const now = this.options.clock.now();
-    for (const original of offers) {
+    // The instances waiting for an offer are listed once per batch and app (again only if the app's instance
+    // count changes), then consumed from a cursor: scanning all of an app's instances for every offer is
+    // quadratic once most of a large app is placed. Instances that wait again mid-batch go in the next batch.
+    const queues = new Map<string, { list: InstanceRecord[]; next: number; size: number }>();
+    const waitingOf = (appId: string): { list: InstanceRecord[]; next: number; size: number } => {
+      const ofApp = this.byApp.get(appId);
+      let q = queues.get(appId);
+      if (!q || (q.next >= q.list.length && q.size !== (ofApp?.size ?? 0))) {
+        const list: InstanceRecord[] = [];
+        for (const i of ofApp?.values() ?? []) if (i.condition === 'Scheduled' && i.goal === 'Running' && (i.launchableAt ?? 0) <= now) list.push(i);
+        queues.set(appId, (q = { list, next: 0, size: ofApp?.size ?? 0 }));
+      }
+      return q;
+    };
+    let anyScheduled: boolean | undefined;
+    for (const [n, original] of offers.entries()) {
+      // Yield to the event loop between offers: with the in-process driver every await below resolves as a
+      // microtask, so a batch of thousands of offers would otherwise hold the loop (and the /v2 API) for
+      // its whole duration. Over HTTP the ACCEPT/DECLINE round trip yields here anyway.
+      if (n > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.disposed) return;
       let offer = original;
       const operations: Array<Record<string, unknown>> = [];
       const launchedIds: string[] = [];
       for (const app of this.apps()) {
-        const waiting = this.instancesOf(app.id).filter((i) => i.condition === 'Scheduled' && i.goal === 'Running' && (i.launchableAt ?? 0) <= now);
+        // At most MAX_INSTANCES_PER_OFFER are launched per offer, so only that many waiting instances are
+        // looked at (the loop below launches each or stops at the first that does not fit).
+        const room = MAX_INSTANCES_PER_OFFER - launchedIds.length;
+        const waiting: InstanceRecord[] = [];
+        const queue = waitingOf(app.id);
+        for (let k = queue.next; k < queue.list.length && waiting.length < room; k++) {
+          const i = queue.list[k] as InstanceRecord;
+          if (i.condition === 'Scheduled' && i.goal === 'Running' && this.instances.get(i.instanceId) === i) waiting.push(i);
+          else if (waiting.length === 0) queue.next = k + 1;
+        }
         if (waiting.length === 0) continue;
         const stats = this.statsOf(app.id);
         let launchedForApp = 0;
         for (const instance of waiting) {
           if (launchedIds.length >= MAX_INSTANCES_PER_OFFER) break;
           stats.processed++;
-          const placed = this.instancesOf(app.id).filter((i) => i.goal === 'Running' && i.condition !== 'Scheduled').map((i) => ({ ...i, instanceId: i.instanceId }));
+          // Placed instances matter only to constraints; without any, skip listing them (O(instances) per launch).
+          const placed = app.constraints.length === 0 ? [] : this.instancesOf(app.id).filter((i) => i.goal === 'Running' && i.condition !== 'Scheduled').map((i) => ({ ...i, instanceId: i.instanceId }));
           const match = matchOffer(app, offer, { instances: placed, rng: this.options.rng });
           if (!match.matched) {
             stats.unused++;
@@ -282,8 +332,8 @@ export class MarathonScheduler {
           }
         });
       } else {
-        const anyWaiting = [...this.instances.values()].some((i) => i.condition === 'Scheduled');
-        await this.options.driver.call({ type: 'DECLINE', decline: { offer_ids: [original.id], filters: { refuse_seconds: anyWaiting ? 5 : DECLINE_OFFER_SECONDS } } }).catch(() => undefined);
+        anyScheduled ??= [...this.instances.values()].some((i) => i.condition === 'Scheduled');
+        await this.options.driver.call({ type: 'DECLINE', decline: { offer_ids: [original.id], filters: { refuse_seconds: anyScheduled ? 5 : DECLINE_OFFER_SECONDS } } }).catch(() => undefined);
       }
     }
     this.updateSuppression();
@@ -305,7 +355,7 @@ export class MarathonScheduler {
     if (status.uuid && status.agent_id) {
       await this.options.driver.call({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } }).catch(() => undefined);
     }
-    const instance = [...this.instances.values()].find((i) => i.taskId === status.task_id.value);
+    const instance = this.byTask.get(status.task_id.value);
     const state = status.state as MesosTaskState;
     if (!instance) {
       // A task Marathon has no record of (found by implicit reconciliation): kill it, as Marathon does.
@@ -322,6 +372,8 @@ export class MarathonScheduler {
     instance.message = status.message;
     if (changed) instance.since = this.now();
     if (state === 'TASK_RUNNING' && !instance.startedAt) instance.startedAt = this.now();
+    const healthChanged = status.healthy !== undefined && status.healthy !== instance.mesosHealthy;
+    if (status.healthy !== undefined) instance.mesosHealthy = status.healthy;
     const ips = status.container_status?.network_infos?.flatMap((n) => n.ip_addresses ?? []).flatMap((a) => (a.ip_address ? [{ ipAddress: a.ip_address, protocol: (a.protocol ?? 'IPv4') as 'IPv4' | 'IPv6' }] : []));
     if (ips?.length) instance.ipAddresses = ips;
     if (app) {
@@ -345,6 +397,11 @@ export class MarathonScheduler {
       ports: instance.hostPorts,
       version: instance.runSpecVersion,
     });
+    if (healthChanged) {
+      const alive = instance.mesosHealthy === true;
+      this.events.fire({ eventType: 'health_status_changed_event', timestamp: this.now(), appId: instance.appId, instanceId: instance.instanceId, version: instance.runSpecVersion, alive });
+      this.events.fire({ eventType: 'instance_health_changed_event', timestamp: this.now(), instanceId: instance.instanceId, runSpecId: instance.appId, runSpecVersion: instance.runSpecVersion, healthy: alive });
+    }
     if (changed) {
       this.events.fire({ eventType: 'instance_changed_event', timestamp: this.now(), instanceId: instance.instanceId, condition, runSpecId: instance.appId, agentId: instance.agentId ?? '', host: instance.hostname ?? '', runSpecVersion: instance.runSpecVersion });
     }
@@ -356,14 +413,14 @@ export class MarathonScheduler {
     if (instance.goal === 'Running' && (state === 'TASK_FAILED' || state === 'TASK_ERROR' || state === 'TASK_FINISHED' || state === 'TASK_DROPPED' || state === 'TASK_GONE')) {
       this.lastFailures.set(instance.appId, { appId: instance.appId, host: instance.hostname ?? '', message: status.message ?? '', state, taskId: instance.taskId, timestamp: this.now(), version: instance.runSpecVersion, slaveId: instance.agentId ?? '' });
     }
-    this.instances.delete(instance.instanceId);
+    this.removeInstance(instance);
     await this.options.repository.deleteInstance(instance.instanceId);
     void this.scale();
   }
 
   /** countHealthy is how many of an app's instances (of `version`, if given) are running and healthy. */
   countHealthy(app: AppDefinition, version?: string): number {
-    return this.instancesOf(app.id).filter((i) => isActive(i) && (version === undefined || i.runSpecVersion === version) && isHealthy(i, app.healthChecks.filter((h) => h.protocol !== 'COMMAND' && !h.protocol.startsWith('MESOS_')).length)).length;
+    return this.instancesOf(app.id).filter((i) => isActive(i) && (version === undefined || i.runSpecVersion === version) && isHealthy(i, app.healthChecks.filter((h) => !isMesosRunCheck(h)).length, app.healthChecks.some(isMesosRunCheck))).length;
   }
 
   async dispose(): Promise<void> {

@@ -161,8 +161,17 @@ export class MarathonService {
     this.scheduler.start();
     // Deployments advance as soon as an instance changes, not only on the tick, so a client that saw its
     // task running finds the deployment finished (as with Marathon's event-driven deployment actors).
+    // Changes are folded into one pass per event-loop turn (setImmediate): a pass looks at every instance
+    // of the apps being deployed, so one pass per status update is quadratic in a large launch.
+    let advanceQueued = false;
     this.scheduler.events.on((e) => {
-      if (e.eventType === 'instance_changed_event' || e.eventType === 'health_status_changed_event') void this.deployments.advance();
+      if ((e.eventType === 'instance_changed_event' || e.eventType === 'health_status_changed_event') && !advanceQueued) {
+        advanceQueued = true;
+        setImmediate(() => {
+          advanceQueued = false;
+          void this.deployments.advance();
+        });
+      }
     });
     this.tick = this.options.clock.setInterval(() => {
       void this.deployments.advance();
