@@ -18,6 +18,8 @@ export interface InstanceRecord extends InstanceView {
   /** launchableAt is when a Scheduled instance may be launched (the app's backoff delay); ms since the epoch. */
   launchableAt?: number;
   health: HealthResult[];
+  /** unreachableSince is when the task became unreachable (ms since the epoch), for `unreachableStrategy`. */
+  unreachableSince?: number;
   /** mesosHealthy is the `healthy` of the task's latest status update, for checks Mesos runs (MESOS_*, COMMAND). */
   mesosHealthy?: boolean;
   message?: string;
@@ -59,7 +61,9 @@ export function conditionOf(state: string): Condition {
 
 /** isActive says whether an instance counts toward its app's instances (placed or about to be, not finished). */
 export function isActive(i: InstanceRecord): boolean {
-  return i.goal === 'Running' && !['Error', 'Failed', 'Finished', 'Killed', 'Gone', 'Dropped', 'Unknown'].includes(i.condition);
+  // An instance unreachable for longer than its app's `inactiveAfterSeconds` no longer counts: a
+  // replacement runs in its place, as Marathon's UnreachableInactive.
+  return i.goal === 'Running' && !['Error', 'Failed', 'Finished', 'Killed', 'Gone', 'Dropped', 'Unknown', 'UnreachableInactive'].includes(i.condition);
 }
 
 /** isMesosRunCheck says whether Mesos, not Marathon, runs a health check (MESOS_HTTP, MESOS_HTTPS, MESOS_TCP, COMMAND). */

@@ -140,6 +140,7 @@ export class MarathonScheduler {
     for (const i of [...this.instances.values()]) {
       if (!apps.has(i.appId) && i.goal === 'Running') await this.decommission(i, 'app removed');
     }
+    await this.applyUnreachableStrategies(apps);
     for (const app of apps.values()) {
       if (this.override.has(app.id)) continue;
       const active = this.instancesOf(app.id).filter(isActive);
@@ -148,6 +149,32 @@ export class MarathonScheduler {
       if (proposal.toStart > 0) await this.schedule(app, proposal.toStart);
     }
     this.updateSuppression();
+  }
+
+  /**
+   * applyUnreachableStrategies follows each app's `unreachableStrategy`: an instance unreachable for
+   * `inactiveAfterSeconds` becomes UnreachableInactive (and is replaced by the count rule); after
+   * `expungeAfterSeconds` it is forgotten, and its task is killed should its agent come back.
+   */
+  private async applyUnreachableStrategies(apps: Map<string, AppDefinition>): Promise<void> {
+    const now = this.options.clock.now();
+    for (const i of [...this.instances.values()]) {
+      if ((i.condition !== 'Unreachable' && i.condition !== 'UnreachableInactive') || i.unreachableSince === undefined) continue;
+      const strategy = apps.get(i.appId)?.unreachableStrategy;
+      if (!strategy || strategy === 'disabled') continue;
+      const away = now - i.unreachableSince;
+      if (away >= strategy.expungeAfterSeconds * 1000 && away >= strategy.inactiveAfterSeconds * 1000) {
+        this.options.log('info', `Expunging unreachable ${i.taskId} after ${Math.round(away / 1000)} s`);
+        this.removeInstance(i);
+        await this.options.repository.deleteInstance(i.instanceId);
+        await this.kill(i);
+      } else if (i.condition === 'Unreachable' && away >= strategy.inactiveAfterSeconds * 1000) {
+        i.condition = 'UnreachableInactive';
+        i.since = this.now();
+        await this.options.repository.putInstance(i);
+        this.events.fire({ eventType: 'instance_changed_event', timestamp: this.now(), instanceId: i.instanceId, condition: i.condition, runSpecId: i.appId, agentId: i.agentId ?? '', host: i.hostname ?? '', runSpecVersion: i.runSpecVersion });
+      }
+    }
   }
 
   /** schedule queues `count` new instances of `app`, launchable after its backoff delay. */
@@ -365,8 +392,11 @@ export class MarathonScheduler {
       return;
     }
     const app = this.apps().find((a) => a.id === instance.appId);
-    const condition = conditionOf(state);
+    // A task that stays unreachable keeps its UnreachableInactive condition until it is expunged.
+    const condition = state === 'TASK_UNREACHABLE' && instance.condition === 'UnreachableInactive' ? 'UnreachableInactive' : conditionOf(state);
     const changed = condition !== instance.condition;
+    if (condition === 'Unreachable' && instance.unreachableSince === undefined) instance.unreachableSince = this.options.clock.now();
+    if (condition !== 'Unreachable' && condition !== 'UnreachableInactive') instance.unreachableSince = undefined;
     instance.state = state;
     instance.condition = condition;
     instance.message = status.message;
