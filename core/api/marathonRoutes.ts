@@ -88,7 +88,7 @@ export function registerMarathonRoutes(app: FastifyInstance, marathon: MarathonS
     }),
   );
 
-  app.get('/v2/deployments', (_req, reply) => reply.send([...marathon.deployments.running.values()].map((d) => deploymentJson(d.plan, d.currentStep + 1))));
+  app.get('/v2/deployments', (_req, reply) => reply.send([...marathon.deployments.running.values()].map((d) => deploymentJson(d.plan, d.currentStep + 1, marathon.deployments.readinessOf(d)))));
   app.delete('/v2/deployments/:id', (req, reply) =>
     change(reply, async () => {
       const id = (req.params as { id: string }).id;

@@ -2,7 +2,7 @@
 // Marathon reaching the master over HTTP as `plateau marathon` does, driven through its /v2 API.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -174,6 +174,30 @@ describe('Marathon /v2 on a real cluster', { timeout: 240_000 }, () => {
     assert.ok(minHealthy >= 3, `healthy instances never dropped below 3 (min ${minHealthy})`);
     assert.ok(maxTasks <= 4, `at most one instance over capacity (max ${maxTasks})`);
     await api('DELETE', '/v2/apps/rolling');
+    await noDeployments();
+  });
+
+  it('waits for readiness checks before a deployment finishes', async () => {
+    const res = await api('POST', '/v2/apps', {
+      id: '/ready',
+      cmd: webCmd,
+      cpus: 0.1,
+      mem: 32,
+      portDefinitions: [{ port: 0, name: 'http' }],
+      readinessChecks: [{ name: 'ready', protocol: 'HTTP', path: '/ready.txt', portName: 'http', intervalSeconds: 2, timeoutSeconds: 1, httpStatusCodesForReady: [200], preserveLastResponse: false }],
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.json));
+    const [task] = await runningTasks('/ready', 1);
+    const pending = await waitFor(async () => {
+      const d = (await api('GET', '/v2/deployments')).json.find((x: any) => x.affectedApps.includes('/ready'));
+      return d?.currentActions.some((a: any) => a.readinessCheckResults.some((r: any) => r.taskId === task.id && r.ready === false)) ? d : undefined;
+    }, 15_000, 'a deployment waiting on readiness');
+    assert.ok(pending, 'deployment shows the not-ready result');
+    const sandbox = agents.flatMap((a) => [...a.agent.runs.values()]).find((r) => r.task.task_id.value === task.id)?.sandboxDir;
+    assert.ok(sandbox, 'found the sandbox');
+    writeFileSync(join(sandbox, 'ready.txt'), 'ok');
+    await waitFor(async () => !(await api('GET', '/v2/deployments')).json.some((x: any) => x.affectedApps.includes('/ready')), 15_000, 'deployment finished once ready');
+    await api('DELETE', '/v2/apps/ready');
     await noDeployments();
   });
 

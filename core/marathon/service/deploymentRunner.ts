@@ -1,4 +1,5 @@
 import type { AppDefinition } from '../../protocol/marathon/appDefinition.js';
+import type { ReadinessCheckResult } from '../../protocol/marathon/outputs.js';
 import { isoTimestamp } from '../../protocol/marathon/appConfig.js';
 import type { DeploymentAction, DeploymentPlan } from '../deploymentPlan.js';
 import { deploymentJson } from '../deploymentPlan.js';
@@ -42,6 +43,25 @@ export class DeploymentRunner {
     this.scheduler.events.fire({ eventType: 'deployment_info', timestamp: this.now(), plan: deploymentJson(plan, currentStep + 1), currentStep: deploymentJson(plan, currentStep + 1).currentActions });
     this.steer();
     await this.advance();
+  }
+
+  /** deployingApps are the apps the current steps of running deployments start, scale or restart (readiness applies to them). */
+  deployingApps(): AppDefinition[] {
+    const out = new Map<string, AppDefinition>();
+    for (const d of this.running.values()) {
+      for (const a of d.plan.steps[d.currentStep]?.actions ?? []) {
+        const app = this.scheduler.apps().find((x) => x.id === a.app.id);
+        if (app && a.action !== 'StopApplication') out.set(app.id, app);
+      }
+    }
+    return [...out.values()];
+  }
+
+  /** readinessOf gives `/v2/deployments` the readiness results of the apps in a deployment's current step. */
+  readinessOf(d: RunningDeployment): Record<string, ReadinessCheckResult[]> {
+    const out: Record<string, ReadinessCheckResult[]> = {};
+    for (const a of d.plan.steps[d.currentStep]?.actions ?? []) out[a.app.id] = this.scheduler.instancesOf(a.app.id).flatMap((i) => i.readiness ?? []);
+    return out;
   }
 
   /** lockedBy lists running deployments that touch `appId` (409 unless `force`). */
@@ -139,7 +159,8 @@ export class DeploymentRunner {
           if (i && i.goal === 'Running') await this.scheduler.decommission(i, 'killed and scaled');
         }
         const active = instances.filter(isActive);
-        return active.length === action.scaleTo && this.scheduler.countHealthy(app) >= action.scaleTo && instances.every((i) => i.goal === 'Running' || !isActive(i));
+        const ready = app.readinessChecks.length === 0 || active.every((i) => i.runSpecVersion !== app.version || i.ready);
+        return active.length === action.scaleTo && this.scheduler.countHealthy(app) >= action.scaleTo && ready && instances.every((i) => i.goal === 'Running' || !isActive(i));
       }
       case 'RestartApplication':
         return app ? this.restart(app, instances) : true;
@@ -152,8 +173,10 @@ export class DeploymentRunner {
     const running = instances.filter((i) => i.goal === 'Running' && isActive(i));
     const olds = running.filter((i) => i.runSpecVersion !== app.version);
     const news = running.filter((i) => i.runSpecVersion === app.version);
+    // A new instance replaces an old one only once it is healthy and, with readiness checks, ready.
+    const readyNew = (i: InstanceRecord) => app.readinessChecks.length === 0 || i.ready === true;
     const healthyOld = olds.filter((i) => isHealthy(i, hcCount, mesosCheck));
-    const healthyNew = news.filter((i) => isHealthy(i, hcCount, mesosCheck));
+    const healthyNew = news.filter((i) => isHealthy(i, hcCount, mesosCheck) && readyNew(i));
     if (olds.length === 0 && news.length === app.instances && healthyNew.length === app.instances) return true;
     if (app.instances === 0) {
       for (const i of olds) await this.scheduler.decommission(i, 'restart to 0 instances');
@@ -161,7 +184,7 @@ export class DeploymentRunner {
     }
     const strategy = computeRestartStrategy(
       { version: app.version, instances: app.instances, upgradeStrategy: app.upgradeStrategy },
-      running.map((i) => ({ instanceId: i.instanceId, runSpecVersion: i.runSpecVersion, goal: i.goal, healthy: isHealthy(i, hcCount, mesosCheck) })),
+      running.map((i) => ({ instanceId: i.instanceId, runSpecVersion: i.runSpecVersion, goal: i.goal, healthy: isHealthy(i, hcCount, mesosCheck) && (i.runSpecVersion !== app.version || readyNew(i)) })),
     );
     const minHealthy = Math.ceil(app.instances * app.upgradeStrategy.minimumHealthCapacity);
     // Old instances go, unhealthy ones first, while enough healthy instances remain.

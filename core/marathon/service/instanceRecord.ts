@@ -1,5 +1,5 @@
 import type { Attribute } from '../../protocol/mesos/v1.js';
-import type { Condition, HealthResult, MarathonTask, MesosTaskState } from '../../protocol/marathon/outputs.js';
+import type { Condition, HealthResult, MarathonTask, MesosTaskState, ReadinessCheckResult } from '../../protocol/marathon/outputs.js';
 import type { InstanceView } from '../instance.js';
 
 /**
@@ -18,6 +18,9 @@ export interface InstanceRecord extends InstanceView {
   /** launchableAt is when a Scheduled instance may be launched (the app's backoff delay); ms since the epoch. */
   launchableAt?: number;
   health: HealthResult[];
+  /** ready is set once the instance passed its app's readiness checks during a deployment. */
+  ready?: boolean;
+  readiness?: ReadinessCheckResult[];
   /** unreachableSince is when the task became unreachable (ms since the epoch), for `unreachableStrategy`. */
   unreachableSince?: number;
   /** mesosHealthy is the `healthy` of the task's latest status update, for checks Mesos runs (MESOS_*, COMMAND). */

@@ -19,6 +19,7 @@ import { updateVersionInfoForChangedApps } from '../appChanges.js';
 import { computeDeploymentPlan, type DeploymentPlan } from '../deploymentPlan.js';
 import { DeploymentRunner } from './deploymentRunner.js';
 import { HealthCheckRunner, type Probe } from './healthCheckRunner.js';
+import { ReadinessRunner } from './readinessRunner.js';
 import { isActive, type InstanceRecord } from './instanceRecord.js';
 import { MarathonRepository } from './marathonRepository.js';
 import { MarathonScheduler } from './marathonScheduler.js';
@@ -90,6 +91,7 @@ export class MarathonService {
   readonly deployments: DeploymentRunner;
   readonly repository: MarathonRepository;
   private readonly health: HealthCheckRunner;
+  private readonly readiness: ReadinessRunner;
   private queue: Promise<unknown> = Promise.resolve();
   private tick: { cancel(): void } | undefined;
 
@@ -125,6 +127,10 @@ export class MarathonService {
       instances,
     );
     this.deployments = new DeploymentRunner(this.scheduler, repository);
+    this.readiness = new ReadinessRunner(options.clock, (i) => {
+      void repository.putInstance(i);
+      void this.deployments.advance();
+    });
     this.health = new HealthCheckRunner(
       options.clock,
       (i, _index, changed) => {
@@ -176,6 +182,7 @@ export class MarathonService {
     this.tick = this.options.clock.setInterval(() => {
       void this.deployments.advance();
       this.health.sync(new Map(this.scheduler.apps().map((a) => [a.id, a])), this.scheduler.instances.values());
+      this.readiness.sync(this.deployments.deployingApps(), (id) => this.scheduler.instancesOf(id));
     }, 500);
   }
 
@@ -428,6 +435,7 @@ export class MarathonService {
   async dispose(): Promise<void> {
     this.tick?.cancel();
     this.health.dispose();
+    this.readiness.dispose();
     await this.scheduler.dispose();
   }
 }
