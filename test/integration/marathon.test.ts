@@ -39,6 +39,10 @@ async function runningTasks(id: string, n: number, timeoutMs = 20_000): Promise<
   }, timeoutMs, `${n} running task(s) of ${id}`);
 }
 
+async function noDeploymentsNow(): Promise<boolean> {
+  return (await api('GET', '/v2/deployments')).json.length === 0;
+}
+
 async function noDeployments(): Promise<void> {
   await waitFor(async () => (await api('GET', '/v2/deployments')).json.length === 0, 30_000, 'deployments finished');
 }
@@ -174,6 +178,26 @@ describe('Marathon /v2 on a real cluster', { timeout: 240_000 }, () => {
     assert.ok(minHealthy >= 3, `healthy instances never dropped below 3 (min ${minHealthy})`);
     assert.ok(maxTasks <= 4, `at most one instance over capacity (max ${maxTasks})`);
     await api('DELETE', '/v2/apps/rolling');
+    await noDeployments();
+  });
+
+  it('rolls an app back to an earlier version', async () => {
+    await api('POST', '/v2/apps', { id: '/versioned', cmd: 'sleep 1001', cpus: 0.1, mem: 16 });
+    const [v1task] = await runningTasks('/versioned', 1);
+    await noDeployments();
+    await api('PUT', '/v2/apps/versioned', { cmd: 'sleep 1002' });
+    await waitFor(async () => (await tasksOf('/versioned')).some((t) => t.id !== v1task.id && t.state === 'TASK_RUNNING'), 20_000, 'the new version running');
+    await noDeployments();
+    const versions = (await api('GET', '/v2/apps/versioned/versions')).json.versions as string[];
+    assert.equal(versions.length, 2, `two versions: ${versions.join(', ')}`);
+    const oldest = [...versions].sort()[0] as string;
+    assert.equal((await api('GET', `/v2/apps/versioned/versions/${oldest}`)).json.cmd, 'sleep 1001');
+    const back = await api('PUT', '/v2/apps/versioned', { version: oldest });
+    assert.equal(back.status, 200, JSON.stringify(back.json));
+    await waitFor(async () => (await api('GET', '/v2/apps/versioned')).json.app.cmd === 'sleep 1001' && (await noDeploymentsNow()), 20_000, 'rolled back');
+    const missing = await api('PUT', '/v2/apps/versioned', { version: '2001-01-01T00:00:00.000Z' });
+    assert.equal(missing.status, 404);
+    await api('DELETE', '/v2/apps/versioned');
     await noDeployments();
   });
 

@@ -238,6 +238,14 @@ export class MarathonService {
         if (!created.ok) throw new MarathonRejection(created.rejection);
         return { ...(await this.deploy(putApp(this.root, created.value, created.value.version), opts.force, new Set(), [appId], undefined, opts.origin)), created: true };
       }
+      const keys = Object.keys(body).filter((k) => k !== 'id');
+      const rollbackTo = (body as Record<string, unknown>).version;
+      if (keys.length === 1 && keys[0] === 'version' && typeof rollbackTo === 'string') {
+        // `{"version": "<ts>"}` rolls the app back to that stored version, as Marathon does.
+        const previous = await this.repository.appVersion(appId, rollbackTo);
+        if (!previous) throw new MarathonRejection({ status: 404, body: { message: `App '${appId}' does not exist in version ${rollbackTo}` } });
+        return this.deploy(putApp(this.root, previous, isoTimestamp(now)), opts.force, new Set(), [appId]);
+      }
       let merged: unknown = body;
       if (opts.partial) {
         const update = readApp(body, { update: true });
