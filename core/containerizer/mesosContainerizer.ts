@@ -1,3 +1,4 @@
+import { unknownContainer } from './containerBook.js';
 import type { Clock, TimerHandle } from '../common/clock.js';
 import { CoreError, invalid } from '../common/errors.js';
 import type { CgroupController, CgroupFs } from './cgroups/cgroupFs.js';
@@ -516,6 +517,3 @@ function normaliseRoot(root: string): string {
   return trimmed;
 }
 
-function unknownContainer(containerId: string): CoreError {
-  return new CoreError('NOT_FOUND', `Unknown container '${containerId}'`);
-}

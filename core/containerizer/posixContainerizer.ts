@@ -1,3 +1,4 @@
+import { deferred, TerminationMemory, unknownContainer, type Deferred } from './containerBook.js';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import type { Clock, TimerHandle } from '../common/clock.js';
@@ -41,7 +42,6 @@ export const META_DIR = '.plateau';
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 const DEFAULT_POLL_INTERVAL_MS = 1000;
-const MAX_REMEMBERED_TERMINATIONS = 1024;
 
 /**
  * The wrapper is the container's root process and the task's parent, so that the task's exit status is recorded
@@ -83,19 +83,6 @@ const WRAPPER_SCRIPT = [
   'exit "$status"',
 ].join('\n');
 
-type Deferred<T> = { promise: Promise<T>; resolve: (value: T) => void; reject: (err: unknown) => void };
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // A failed launch rejects `done` even when nobody waits on it; that must not become an unhandled rejection.
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
-}
 
 interface Container {
   readonly id: string;
@@ -124,7 +111,7 @@ interface Container {
 export class PosixContainerizer implements Containerizer {
   readonly name = 'posix';
   private readonly live = new Map<string, Container>();
-  private readonly finished = new Map<string, Termination>();
+  private readonly finished = new TerminationMemory();
   private readonly launcher: ProcessLauncher;
   private readonly clock: Clock;
   private readonly pollIntervalMs: number;
@@ -477,11 +464,7 @@ export class PosixContainerizer implements Containerizer {
   }
 
   private remember(id: string, termination: Termination): void {
-    this.finished.set(id, termination);
-    if (this.finished.size > MAX_REMEMBERED_TERMINATIONS) {
-      const oldest = this.finished.keys().next();
-      if (!oldest.done) this.finished.delete(oldest.value);
-    }
+    this.finished.remember(id, termination);
   }
 
   private async recordedOutcome(c: Container): Promise<ExitOutcome | undefined> {
@@ -576,6 +559,3 @@ function isSameProcess(status: ContainerStatus, probe: ProcessProbe | undefined)
   return true;
 }
 
-function unknownContainer(containerId: string): CoreError {
-  return new CoreError('NOT_FOUND', `Unknown container '${containerId}'`);
-}

@@ -1,3 +1,4 @@
+import { deferred, TerminationMemory, unknownContainer, type Deferred } from '../containerBook.js';
 import type { Clock, TimerHandle } from '../../common/clock.js';
 import { CoreError } from '../../common/errors.js';
 import {
@@ -69,19 +70,6 @@ export interface DockerContainerizerOptions {
   onWarning?: (message: string, err?: unknown) => void;
 }
 
-type Deferred<T> = { promise: Promise<T>; resolve: (value: T) => void; reject: (err: unknown) => void };
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // A failed launch rejects `done` even when nobody waits on it; that must not become an unhandled rejection.
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
-}
 
 interface DockerContainer {
   readonly id: string;
@@ -99,7 +87,6 @@ interface DockerContainer {
   logs?: DockerLogPump;
 }
 
-const MAX_REMEMBERED_TERMINATIONS = 1024;
 const WAIT_RETRY_MS = 1000;
 
 /**
@@ -114,7 +101,7 @@ export class DockerContainerizer implements Containerizer {
   readonly name = 'docker';
   readonly containerTypes: readonly ContainerType[] = ['DOCKER'];
   private readonly live = new Map<string, DockerContainer>();
-  private readonly finished = new Map<string, Termination>();
+  private readonly finished = new TerminationMemory();
   private readonly removals = new Map<string, { timer: TimerHandle; dueAt: number }>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly client: DockerClient;
@@ -446,11 +433,7 @@ export class DockerContainerizer implements Containerizer {
   }
 
   private remember(id: string, termination: Termination): void {
-    this.finished.set(id, termination);
-    if (this.finished.size > MAX_REMEMBERED_TERMINATIONS) {
-      const oldest = this.finished.keys().next();
-      if (!oldest.done) this.finished.delete(oldest.value);
-    }
+    this.finished.remember(id, termination);
   }
 
   private track(work: Promise<void>): void {
@@ -477,6 +460,3 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function unknownContainer(containerId: string): CoreError {
-  return new CoreError('NOT_FOUND', `Unknown container '${containerId}'`);
-}
