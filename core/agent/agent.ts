@@ -126,7 +126,9 @@ export class Agent {
   async start(): Promise<void> {
     const checkpoint = await this.options.store.load();
     this.agentId = checkpoint.agentId;
-    for (const f of checkpoint.frameworks) this.frameworks.set(f.id.value, f);
+    for (const f of checkpoint.frameworks) {
+      if (checkpoint.tasks.some((t) => t.frameworkId === f.id.value)) this.frameworks.set(f.id.value, f);
+    }
     const containers = checkpoint.tasks.flatMap((t) => (t.container && !isTerminalState(t.state) ? [t.container] : []));
     const alive = new Set(await this.options.containerizer.recover(containers));
     for (const task of checkpoint.tasks) {
@@ -282,6 +284,8 @@ export class Agent {
     const sandboxDir = await this.options.sandboxes.create({ agentId: this.agentId ?? 'unknown', frameworkId, executorId, containerId });
     const run: TaskRun = { frameworkId, task, executorId, state: 'TASK_STAGING', pending: [], statuses: [], sandboxDir };
     this.runs.set(k, run);
+    // An acknowledgement may have let the agent forget this framework while the sandbox was made.
+    this.frameworks.set(frameworkId, framework);
     await this.options.store.saveTask(run);
     if (task.container?.type === 'DOCKER' && !launchesType(this.options.containerizer, 'DOCKER')) {
       await this.update(run, 'TASK_FAILED', { reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: `Containerizer '${this.options.containerizer.name}' cannot launch DOCKER containers (start the agent with --containerizers=docker,mesos)` });
@@ -525,11 +529,10 @@ export class Agent {
       await this.options.store.removeTask(frameworkId, taskId);
       this.keepCompleted(run);
       this.options.sandboxes.scheduleGc(run.sandboxDir);
-      // As Mesos's agent, forget a framework once nothing of it runs here any more.
-      if (![...this.runs.values()].some((r) => r.frameworkId === frameworkId)) {
-        this.frameworks.delete(frameworkId);
-        await this.options.store.removeFramework(frameworkId);
-      }
+      // As Mesos's agent, forget a framework once nothing of it runs here any more. Only the memory
+      // is dropped: its small checkpoint stays (a RUN_TASK for it may be writing there right now) and
+      // is skipped on recovery when no task of it remains.
+      if (![...this.runs.values()].some((r) => r.frameworkId === frameworkId)) this.frameworks.delete(frameworkId);
     } else {
       await this.options.store.saveTask(run);
     }
