@@ -3,14 +3,14 @@
 // the seed (ppc64le/mysql, ppc64le/flaskapp) are replaced by the local `plateau/busybox:latest`, with busybox httpd
 // as the server; everything else is posted as the seed has it: DOCKER, BRIDGE, portMappings with hostPort 0.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Resources } from '../../core/common/resources.js';
 import { createAgent, type RunningAgent } from '../../core/runtime/createAgent.js';
-import { createMarathon, type RunningMarathon } from '../../core/runtime/createMarathon.js';
+import type { RunningMarathon } from '../../core/runtime/createMarathon.js';
+import { startMarathon, stopCluster } from '../harness/marathonCluster.js';
 import { createMaster, type RunningMaster } from '../../core/runtime/createMaster.js';
-import { assertNothingRunning, tempDir } from '../harness/plateauProcess.js';
+import { tempDir } from '../harness/plateauProcess.js';
 import { waitFor } from '../harness/schedulerClient.js';
 import { ensureTestDockerd, TEST_DOCKER_IMAGE, TEST_DOCKER_SOCKET } from '../harness/testDockerd.js';
 
@@ -84,16 +84,11 @@ describe('the seed\'s Docker apps on Marathon (real master, agents with docker,m
       );
     }
     await waitFor(() => master.master.agents.size === 2, 10_000, 'agents registered');
-    marathon = await createMarathon({ master: master.url, ip: '127.0.0.1', hostname: '127.0.0.1', http_port: 0, work_dir: join(dir.path, 'marathon'), framework_name: 'marathon', mesos_role: '*', mesos_user: 'root', failover_timeout: 3600 }, { log: quiet });
-    await waitFor(() => marathon.service.scheduler.frameworkId, 10_000, 'Marathon registered');
+    marathon = await startMarathon(master.url, dir.path);
   });
 
   after(async () => {
-    await marathon?.dispose();
-    for (const a of agents) await a.destroy();
-    await master?.dispose();
-    rmSync(dir.path, { recursive: true, force: true });
-    await assertNothingRunning();
+    await stopCluster({ marathon, agents, master, workDir: dir.path });
   });
 
   it('runs mysqlcontainer.json in Docker with BRIDGE networking: it answers on its host port with HOST and PORT0 right', async () => {

@@ -2,15 +2,15 @@
 // parsing rules) on a real cluster: a new app's events arrive in Marathon's order with Marathon's payloads, and
 // `event_type` filters the stream.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Resources } from '../../core/common/resources.js';
 import { createAgent, type RunningAgent } from '../../core/runtime/createAgent.js';
-import { createMarathon, type RunningMarathon } from '../../core/runtime/createMarathon.js';
+import type { RunningMarathon } from '../../core/runtime/createMarathon.js';
+import { startMarathon, stopCluster } from '../harness/marathonCluster.js';
 import { createMaster, type RunningMaster } from '../../core/runtime/createMaster.js';
 import { EventSourceClient, SseParser, type SseMessage } from '../harness/eventSourceClient.js';
-import { assertNothingRunning, tempDir } from '../harness/plateauProcess.js';
+import { tempDir } from '../harness/plateauProcess.js';
 import { waitFor } from '../harness/schedulerClient.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -53,18 +53,13 @@ describe('Marathon /v2/events with an EventSource client', { timeout: 120_000 },
         { log: quiet },
       ),
     );
-    marathon = await createMarathon({ master: master.url, ip: '127.0.0.1', hostname: '127.0.0.1', http_port: 0, work_dir: join(dir.path, 'marathon'), framework_name: 'marathon', mesos_role: '*', mesos_user: 'root', failover_timeout: 3600 }, { log: quiet });
-    await waitFor(() => marathon.service.scheduler.frameworkId, 10_000, 'Marathon registered');
+    marathon = await startMarathon(master.url, dir.path);
   });
 
   after(async () => {
     all?.close();
     statusOnly?.close();
-    await marathon?.dispose();
-    for (const a of agents) await a.destroy();
-    await master?.dispose();
-    rmSync(dir.path, { recursive: true, force: true });
-    await assertNothingRunning();
+    await stopCluster({ marathon, agents, master, workDir: dir.path });
   });
 
   it('streams event_stream_attached, api_post_event, deployment_info, status_update_event and deployment_success for a new app', async () => {

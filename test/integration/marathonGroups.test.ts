@@ -2,14 +2,14 @@
 // whose web app depends on its db app deploys db first (web waits for db's health), scales with scaleBy, rolls
 // back to a version, answers dry runs with the plan, and DELETE stops both.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Resources } from '../../core/common/resources.js';
 import { createAgent, type RunningAgent } from '../../core/runtime/createAgent.js';
-import { createMarathon, type RunningMarathon } from '../../core/runtime/createMarathon.js';
+import type { RunningMarathon } from '../../core/runtime/createMarathon.js';
+import { startMarathon, stopCluster } from '../harness/marathonCluster.js';
 import { createMaster, type RunningMaster } from '../../core/runtime/createMaster.js';
-import { assertNothingRunning, tempDir } from '../harness/plateauProcess.js';
+import { tempDir } from '../harness/plateauProcess.js';
 import { waitFor } from '../harness/schedulerClient.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -54,16 +54,11 @@ describe('Marathon /v2/groups on a real cluster', { timeout: 180_000 }, () => {
         ),
       );
     }
-    marathon = await createMarathon({ master: master.url, ip: '127.0.0.1', hostname: '127.0.0.1', http_port: 0, work_dir: join(dir.path, 'marathon'), framework_name: 'marathon', mesos_role: '*', mesos_user: 'root', failover_timeout: 3600 }, { log: quiet });
-    await waitFor(() => marathon.service.scheduler.frameworkId, 10_000, 'Marathon registered');
+    marathon = await startMarathon(master.url, dir.path);
   });
 
   after(async () => {
-    await marathon?.dispose();
-    for (const a of agents) await a.destroy();
-    await master?.dispose();
-    rmSync(dir.path, { recursive: true, force: true });
-    await assertNothingRunning();
+    await stopCluster({ marathon, agents, master, workDir: dir.path });
   });
 
   it('creates a group whose apps start in dependency order (db healthy before web starts)', async () => {

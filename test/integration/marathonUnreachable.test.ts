@@ -2,14 +2,14 @@
 // gone, its task still running), the master marks it unreachable after missed pings, and Marathon
 // replaces the instance on another agent.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Resources } from '../../core/common/resources.js';
 import { createAgent, type RunningAgent } from '../../core/runtime/createAgent.js';
-import { createMarathon, type RunningMarathon } from '../../core/runtime/createMarathon.js';
+import type { RunningMarathon } from '../../core/runtime/createMarathon.js';
+import { startMarathon, stopCluster } from '../harness/marathonCluster.js';
 import { createMaster, type RunningMaster } from '../../core/runtime/createMaster.js';
-import { assertNothingRunning, processesMatching, tempDir } from '../harness/plateauProcess.js';
+import { processesMatching, tempDir } from '../harness/plateauProcess.js';
 import { waitFor } from '../harness/schedulerClient.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -31,16 +31,13 @@ describe('Marathon unreachableStrategy', { timeout: 90_000 }, () => {
     for (const [i, ip] of ['127.0.0.2', '127.0.0.3'].entries()) {
       agents.push(await createAgent({ master: master.url, ip, port: 0, hostname: ip, work_dir: join(dir.path, `agent-${i}`), resources: Resources.parse('cpus:2;mem:512;disk:100;ports:[36000-36010]'), attributes: [], gc_delay: 3_600_000, registration_backoff_factor: 100, containerizers: 'mesos', flags: {} }, { log: quiet }));
     }
-    marathon = await createMarathon({ master: master.url, ip: '127.0.0.1', hostname: '127.0.0.1', http_port: 0, work_dir: join(dir.path, 'marathon'), framework_name: 'marathon', mesos_role: '*', mesos_user: 'root', failover_timeout: 3600 }, { log: quiet });
+    marathon = await startMarathon(master.url, dir.path);
   });
 
   after(async () => {
-    await marathon?.dispose();
-    for (const a of agents) await a.destroy();
-    await master?.dispose();
-    for (const p of await processesMatching(`sleep ${MARKER}`)) if (p.cmd === `sleep ${MARKER}`) process.kill(p.pid, 'SIGKILL');
-    rmSync(dir.path, { recursive: true, force: true });
-    await assertNothingRunning();
+    await stopCluster({ marathon, agents, master, workDir: dir.path }, async () => {
+      for (const p of await processesMatching(`sleep ${MARKER}`)) if (p.cmd === `sleep ${MARKER}`) process.kill(p.pid, 'SIGKILL');
+    });
   });
 
   it('replaces an instance whose agent became unreachable, then expunges the old one', async () => {
