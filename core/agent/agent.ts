@@ -234,7 +234,8 @@ export class Agent {
         }
         case 'RUN_TASK_GROUP': {
           const { framework_info, executor, task_group } = event.run_task_group;
-          await Promise.all(task_group.tasks.map((task) => this.inOrder(framework_info.id.value, task.task_id.value, () => this.runTask(framework_info, task, executor.executor_id.value))));
+          // One after another: the group's tasks share an executor directory and its `latest` link.
+          for (const task of task_group.tasks) await this.inOrder(framework_info.id.value, task.task_id.value, () => this.runTask(framework_info, task, executor.executor_id.value));
           return;
         }
         case 'KILL_TASK': {
