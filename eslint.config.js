@@ -15,7 +15,7 @@ export default tseslint.config(
   { ignores: ['node_modules/**', '.tsbuild/**', 'dist/**', 'test-artifacts/**', '.work/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
@@ -45,6 +45,11 @@ export default tseslint.config(
       'no-restricted-globals': ['error', ...pureGlobals],
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'pure modules take randomness from an Rng' }],
     },
+  },
+  {
+    // The renderer runs sandboxed in Chromium: it reaches clusters only through the channel contract.
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noNode, { group: ['../../core/*', '../core/*', '!../../core/protocol', '!../../core/common', '!../core/protocol', '!../core/common'], message: 'the renderer imports only core/protocol and core/common' }] }] },
   },
   {
     files: ['core/master/**/*.ts', 'core/agent/**/*.ts', 'core/api/**/*.ts'],

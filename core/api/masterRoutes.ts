@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CoreError, invalid } from '../common/errors.js';
 import { formatDuration } from '../common/duration.js';
 import type { Master } from '../master/master.js';
-import type { OfferEvent } from '../master/offerEvent.js';
+import type { OfferEvent } from '../protocol/plateau/offerEvent.js';
 import { parseSchedulerCall } from '../protocol/mesos/schedulerCallSchema.js';
 import type { SchedulerEvent } from '../protocol/mesos/scheduler.js';
 import type { Task } from '../protocol/mesos/v1.js';

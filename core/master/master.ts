@@ -13,7 +13,7 @@ import { AgentRecord } from './agentRecord.js';
 import type { EventSink } from './eventSink.js';
 import { FrameworkRecord } from './frameworkRecord.js';
 import type { MasterFlags } from './masterFlags.js';
-import type { OfferEvent } from './offerEvent.js';
+import type { OfferEvent } from '../protocol/plateau/offerEvent.js';
 import type { OperatorEvent } from './operatorEvent.js';
 import type { Registry } from './registry.js';
 import { reconcileTasks } from './reconciliation.js';

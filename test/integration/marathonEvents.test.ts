@@ -9,7 +9,8 @@ import { createAgent, type RunningAgent } from '../../core/runtime/createAgent.j
 import type { RunningMarathon } from '../../core/runtime/createMarathon.js';
 import { startMarathon, stopCluster } from '../harness/marathonCluster.js';
 import { createMaster, type RunningMaster } from '../../core/runtime/createMaster.js';
-import { EventSourceClient, SseParser, type SseMessage } from '../harness/eventSourceClient.js';
+import { EventSourceClient, type SseMessage } from '../harness/eventSourceClient.js';
+import { SseParser } from '../../core/protocol/sse.js';
 import { tempDir } from '../harness/plateauProcess.js';
 import { waitFor } from '../harness/schedulerClient.js';
 

@@ -1,4 +1,4 @@
-import type { Offer } from '../protocol/mesos/v1.js';
+import type { Offer } from '../mesos/v1.js';
 
 /**
  * OfferEvent is Plateau's offers-stream extension: every offer made, accepted (with what launched),

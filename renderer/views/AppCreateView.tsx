@@ -1,0 +1,4 @@
+/** AppCreateView is not written yet. */
+export function AppCreateView() {
+  return <p className="empty">Coming soon.</p>;
+}

@@ -1,0 +1,4 @@
+/** AppDetailView is not written yet. */
+export function AppDetailView({ appId }: { appId: string }) {
+  return <p className="empty">{appId}</p>;
+}

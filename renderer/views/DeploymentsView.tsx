@@ -1,0 +1,4 @@
+/** DeploymentsView is not written yet. */
+export function DeploymentsView() {
+  return <p className="empty">Coming soon.</p>;
+}

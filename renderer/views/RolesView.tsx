@@ -1,0 +1,4 @@
+/** RolesView is not written yet. */
+export function RolesView() {
+  return <p className="empty">Coming soon.</p>;
+}
