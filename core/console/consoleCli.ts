@@ -124,7 +124,7 @@ export function addConsoleCommands(program: Command, runUntilSignalled: (dispose
         await buildRenderer();
         await buildElectronMain();
         process.stdout.write(`Starting the Plateau desktop app (Electron ${electron.version})\n`);
-        const child = spawn(electron.binary, [ELECTRON_MAIN_ENTRY], { stdio: 'inherit', env: { ...process.env, PLATEAU_CONSOLE_AGENTS: String(opts.agents) } });
+        const child = spawn(electron.binary, [ELECTRON_MAIN_ENTRY], { stdio: 'inherit', env: { ...process.env, PLATEAU_CONSOLE_AGENTS: String(opts.agents), PLATEAU_NODE: process.execPath } });
         child.on('exit', (code) => process.exit(code ?? 0));
         runUntilSignalled(async () => void child.kill('SIGTERM'));
         return;

@@ -28,6 +28,8 @@ export interface ConsoleHostDeps {
   /** openEmbedded starts the in-process demo cluster; absent where the host cannot run one. */
   openEmbedded?: (id: string, spec: Extract<ConnectionSpec, { kind: 'embedded' }>) => Promise<ClusterConnection>;
   log?: (message: string) => void;
+  /** remember is told about remote connections opened and closed, so a desktop host can restore them next time. */
+  remember?: { opened(id: string, spec: Extract<ConnectionSpec, { kind: 'remote' }>): void; closed(id: string): void };
 }
 
 /**
@@ -98,6 +100,7 @@ export class ConsoleHost implements Disposable {
       const remote = new RemoteConnection({ id: `conn-${this.nextId++}`, name: spec.name, masters: spec.masters, ...(spec.marathon ? { marathon: spec.marathon } : {}), ...(spec.zk ? { zk: spec.zk } : {}), ...(spec.credentials ? { credentials: spec.credentials } : {}), ...(spec.caPem ? { caPem: spec.caPem } : {}), clock: this.deps.clock, rng: this.deps.rng });
       await remote.start();
       connection = remote;
+      this.deps.remember?.opened(remote.id, spec);
     }
     if (this.disposed) {
       await connection.dispose();
@@ -114,6 +117,7 @@ export class ConsoleHost implements Disposable {
     const entry = this.connections.get(connectionId);
     if (!entry) throw new CoreError('NOT_FOUND', `No connection '${connectionId}'`);
     this.connections.delete(connectionId);
+    if (!this.disposed) this.deps.remember?.closed(connectionId);
     for (const [id, s] of this.streams) {
       if (s.connectionId === connectionId) {
         this.streams.delete(id);

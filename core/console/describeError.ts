@@ -1,8 +1,16 @@
-/** describe renders a fetch failure the way an operator wants to read it (the cause, not "fetch failed"). */
+/**
+ * describe renders a fetch failure the way an operator wants to read it: the underlying cause (ECONNREFUSED,
+ * ENOTFOUND, a certificate problem) rather than undici's generic "fetch failed".
+ */
 export function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   if (err.name === 'TimeoutError') return 'timed out';
-  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  let cause = (err as { cause?: unknown }).cause;
+  if (cause instanceof AggregateError && cause.errors.length > 0) cause = cause.errors[0];
+  if (cause instanceof Error) {
+    const code = (cause as { code?: string }).code;
+    if (code) return `${code}${cause.message && !cause.message.includes(code) ? ` (${cause.message})` : ''}`;
+    if (cause.message) return cause.message;
+  }
   return err.message;
 }

@@ -40,7 +40,8 @@ export async function electronAvailability(): Promise<ElectronAvailability> {
     const r = spawnSync(process.execPath, [join(pkgDir, 'install.js')], { stdio: ['ignore', 'inherit', 'pipe'], timeout: 180_000, encoding: 'utf8' });
     found = binary();
     if (!found) {
-      const why = (r.stderr || '').trim().split('\n').filter(Boolean).slice(-1)[0] ?? (r.error ? r.error.message : `exit ${r.status}`);
+      const lines = (r.stderr || '').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('at '));
+      const why = lines.find((l) => /error/i.test(l)) ?? lines[0] ?? (r.error ? r.error.message : `exit ${r.status}`);
       return { ok: false, reason: `the Electron ${version} binary could not be downloaded (${why})` };
     }
   }

@@ -22,6 +22,11 @@ function runUntilSignalled(dispose: () => Promise<void>): void {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // A parent that owns this process (the desktop app's demo cluster) closes our stdin when it goes away.
+  if (process.env.PLATEAU_EXIT_ON_STDIN_CLOSE === '1') {
+    process.stdin.on('end', () => stop('stdin closed'));
+    process.stdin.resume();
+  }
 }
 
 async function demo(opts: Record<string, unknown>): Promise<void> {
