@@ -20,6 +20,9 @@ declare -A packages=(
   [mount]=/usr/bin/mount
   [lxcfs]=/usr/bin/lxcfs
   [crun]=/usr/bin/crun
+  # The console's end-to-end tests and bench/console.bench.ts drive the renderer in Debian's Chromium through
+  # playwright-core (which downloads no browser of its own).
+  [chromium]=/usr/bin/chromium
 )
 missing=()
 for pkg in "${!packages[@]}"; do

@@ -28,7 +28,9 @@ export interface DemoCluster {
 /**
  * startDemoCluster runs a master, `agents` agents and Marathon in this process: what `plateau demo` serves and what
  * the console embeds. Each agent gets its own loopback address (so hostname constraints and ports behave as on
- * separate hosts), a share of the memory and its own block of ports. Taken ports are replaced by free ones.
+ * separate hosts), a share of the memory and its own block of ports. Taken master and Marathon ports are replaced by
+ * free ones; with `port: 0` (an ephemeral cluster, as the console embeds) the agents pick free ports too, so several
+ * such clusters can share a machine.
  */
 export async function startDemoCluster(opts: DemoOptions = {}): Promise<DemoCluster> {
   const agentsCount = opts.agents ?? 3;
@@ -50,7 +52,7 @@ export async function startDemoCluster(opts: DemoOptions = {}): Promise<DemoClus
       const ports = `[${31000 + i * 1000}-${31999 + i * 1000}]`;
       agents.push(
         await startAgent(
-          { master: master.url, ip, port: '5051', hostname: ip, work_dir: join(workDir, `agent-${i + 1}`), resources: `cpus:${hw.cpus};mem:${memShare};disk:10240;ports:${ports}`, attributes: `rack:rack-${(i % 2) + 1};zone:zone-${i + 1}`, quiet, gc_delay: '1hrs' },
+          { master: master.url, ip, port: opts.port === 0 ? '0' : '5051', hostname: ip, work_dir: join(workDir, `agent-${i + 1}`), resources: `cpus:${hw.cpus};mem:${memShare};disk:10240;ports:${ports}`, attributes: `rack:rack-${(i % 2) + 1};zone:zone-${i + 1}`, quiet, gc_delay: '1hrs' },
           consoleLogger(`agent-${i + 1}`, quiet),
         ),
       );
