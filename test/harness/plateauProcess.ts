@@ -16,19 +16,22 @@ export interface PlateauProcess {
 
 const live = new Set<ChildProcess>();
 
+/** LISTENING matches the line a master or agent prints once it serves. */
+const LISTENING = /(?:Master|Agent) listening on (http:\/\/[\d.]+:\d+)/;
+
 /**
- * startPlateau runs `plateau <args>` and resolves once its log prints the URL it listens on, so tests
- * use real processes on loopback with ports chosen by the kernel (`--port=0`).
+ * startPlateau runs `plateau <args>` and resolves once its log prints the URL it listens on (`ready`'s first
+ * group), so tests use real processes on loopback with ports chosen by the kernel (`--port=0`).
  */
-export function startPlateau(args: string[], env: NodeJS.ProcessEnv = {}): Promise<PlateauProcess> {
+export function startPlateau(args: string[], env: NodeJS.ProcessEnv = {}, ready: RegExp = LISTENING, startTimeoutMs = 20_000): Promise<PlateauProcess> {
   const proc = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(proc);
   let out = '';
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`plateau ${args.join(' ')} did not start in 20 s:\n${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`plateau ${args.join(' ')} did not start in ${startTimeoutMs / 1000} s:\n${out}`)), startTimeoutMs);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
-      const m = /(?:Master|Agent) listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      const m = ready.exec(out);
       if (m) {
         clearTimeout(timer);
         resolvePromise({
