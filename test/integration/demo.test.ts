@@ -1,5 +1,5 @@
-// The README's run command: `plateau demo` starts a master and three agents in one process, prints
-// where they are, and stops everything on SIGTERM.
+// `plateau demo` (the cluster alone, `npx plateau demo` in the README) starts a master, three agents and
+// Marathon in one process, prints where they are, and stops everything on SIGTERM.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { killAll, processesMatching, startPlateau, tempDir } from '../harness/plateauProcess.js';
