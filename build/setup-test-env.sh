@@ -23,6 +23,8 @@ declare -A packages=(
   # The console's end-to-end tests and bench/console.bench.ts drive the renderer in Debian's Chromium through
   # playwright-core (which downloads no browser of its own).
   [chromium]=/usr/bin/chromium
+  # High-availability tests: a real ZooKeeper ensemble (Debian's 3.8, run with its jars; no service is started).
+  [zookeeper]=/usr/share/java/zookeeper.jar
 )
 missing=()
 for pkg in "${!packages[@]}"; do
