@@ -65,7 +65,7 @@ export class MasterGroup implements Disposable {
     try {
       const session = await this.options.newSession();
       if (this.disposed || generation !== this.generation) {
-        session.dispose();
+        void session.dispose();
         return;
       }
       this.session = session;
@@ -103,7 +103,7 @@ export class MasterGroup implements Disposable {
     if (generation !== this.generation || this.disposed) return;
     this.generation++;
     void this.sessionSub?.dispose();
-    this.session?.dispose();
+    void this.session?.dispose();
     this.session = undefined;
     this.ownNode = undefined;
     this.publish({ leading: false, members: [], connected: false });
@@ -162,7 +162,7 @@ export class MasterGroup implements Disposable {
     this.generation++;
     this.retryTimer?.cancel();
     void this.sessionSub?.dispose();
-    this.session?.dispose();
+    void this.session?.dispose();
     this.session = undefined;
   }
 }
