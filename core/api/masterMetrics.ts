@@ -24,7 +24,7 @@ export function masterMetrics(master: Master, system: Record<string, number>): R
   }
   for (const f of master.completedFrameworks) for (const t of f.completedTasks) states.set(t.state, (states.get(t.state) ?? 0) + 1);
   const out: Record<string, number> = {
-    'master/elected': 1,
+    'master/elected': master.electedTime !== undefined ? 1 : 0,
     'master/uptime_secs': (now - master.startTime) / 1000,
     'master/slaves_active': [...master.agents.values()].filter((a) => a.active).length,
     'master/slaves_inactive': [...master.agents.values()].filter((a) => !a.active).length,

@@ -4,16 +4,24 @@ import { AGENT_LINK_PATH, AGENT_STREAM_HEADER, type AgentCall, type AgentEvent }
 import { RecordIoDecoder } from '../protocol/recordio.js';
 
 /**
- * HttpMasterLink reaches the master over HTTP at `base` (`http://host:port`): REGISTER opens a chunked
- * RecordIO response that stays open; calls go as short POSTs carrying the stream id header. It follows
- * a 307 to the leading master, as agents follow Mesos's redirects.
+ * HttpMasterLink reaches the master over HTTP at `master` (`http://host:port`, or a function giving the leader a
+ * ZooKeeper detector currently knows): REGISTER opens a chunked RecordIO response that stays open; calls go as short
+ * POSTs carrying the stream id header. It follows a 307 to the leading master, as agents follow Mesos's redirects.
  */
 export class HttpMasterLink implements MasterLink {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  private base = '';
 
-  constructor(private base: string) {}
+  constructor(private readonly master: string | (() => string | undefined)) {
+    if (typeof master === 'string') this.base = master;
+  }
 
   open(call: Extract<AgentCall, { type: 'REGISTER' | 'REREGISTER' }>, onEvent: (e: AgentEvent) => void, onClose: (err?: Error) => void): Promise<MasterStream> {
+    if (typeof this.master === 'function') {
+      const leader = this.master();
+      if (!leader) return Promise.reject(new Error('no leading master is known yet'));
+      this.base = leader;
+    }
     return new Promise((resolve, reject) => {
       const body = JSON.stringify(call);
       const req = http.request(new URL(AGENT_LINK_PATH, this.base), { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': Buffer.byteLength(body) } });

@@ -30,6 +30,10 @@ import { HttpMasterLink } from '../node/httpMasterLink.js';
 import { NodeSandboxFs } from '../node/nodeSandboxFs.js';
 import { SystemClock } from '../node/systemClock.js';
 import { createHttpServer } from './httpServer.js';
+import { MasterGroup } from '../coordination/masterGroup.js';
+import { masterUrlOf } from '../coordination/masterInfoJson.js';
+import { parseZkUrl } from '../coordination/zkUrl.js';
+import { NodeZkSession } from '../node/nodeZkSession.js';
 import type { Logger } from './logger.js';
 
 /** AgentConfig is what `plateau agent` resolved from its flags. */
@@ -83,7 +87,9 @@ export async function createAgent(config: AgentConfig, deps: { log: Logger; cloc
   const gc = new SandboxGc({ clock, fs, gcDelayMs: config.gc_delay, onRemoved: (path, err) => (err ? deps.log.warn(`Failed to garbage collect ${path}: ${String(err)}`) : deps.log.info(`Garbage collected ${path}`)) });
   const local = await localContainerizer(config, { log: deps.log, clock });
   const containerizer = await withDockerContainerizer(local.containerizer, config, { log: deps.log, clock });
-  const link = new HttpMasterLink(config.master);
+  // With `--master=zk://...` the agent finds the leading master as Mesos agents do: by watching the masters' group.
+  const group = config.master.startsWith('zk://') ? detectMasters(config.master, clock, deps.log) : undefined;
+  const link = new HttpMasterLink(group ? () => leaderUrl(group) : config.master);
   const app = createHttpServer();
   const settings = { hostname: config.hostname, ip: config.ip, port: config.port, resources: config.resources, attributes: config.attributes, registrationBackoffMs: config.registration_backoff_factor, capabilities: ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'RESERVATION_REFINEMENT', 'TASK_KILLING_STATE'] };
   const agent = new Agent({
@@ -113,6 +119,7 @@ export async function createAgent(config: AgentConfig, deps: { log: Logger; cloc
     else await agent.dispose();
     await gc.dispose();
     link.dispose();
+    group?.dispose();
     await app.close();
   };
   return { agent, url, port, dispose: () => stop(false), destroy: () => stop(true) };
@@ -196,4 +203,17 @@ function resolveSandboxPath(agent: Agent, workDir: string, path: string): string
   }
   const real = join('/', path);
   return real === root || real.startsWith(`${root}/`) ? real : undefined;
+}
+
+/** detectMasters watches a ZooKeeper master group (without contending) so the agent can follow the leader. */
+function detectMasters(zkUrl: string, clock: Clock, log: Logger): MasterGroup {
+  const zk = parseZkUrl(zkUrl);
+  const group = new MasterGroup({ path: zk.path, clock, newSession: () => NodeZkSession.connect(zk, 10_000, clock), log: (level, msg) => log[level](msg) });
+  group.start();
+  return group;
+}
+
+function leaderUrl(group: MasterGroup): string | undefined {
+  const leader = group.state().leader;
+  return leader ? masterUrlOf(leader) : undefined;
 }

@@ -8,6 +8,11 @@ import { MemoryRegistry, type Registry } from '../master/registry.js';
 import { SqliteRegistry } from '../node/sqliteRegistry.js';
 import { SystemClock } from '../node/systemClock.js';
 import { CryptoRng } from '../node/cryptoRng.js';
+import { registerStandbyGate } from '../api/standbyGate.js';
+import { MasterGroup } from '../coordination/masterGroup.js';
+import { ZkRegistry } from '../coordination/zkRegistry.js';
+import { parseZkUrl } from '../coordination/zkUrl.js';
+import { NodeZkSession } from '../node/nodeZkSession.js';
 import { createHttpServer } from './httpServer.js';
 import type { Logger } from './logger.js';
 
@@ -23,31 +28,81 @@ export interface RunningMaster {
  * createMaster is the master's composition root: registry (SQLite under `work_dir`, or in memory),
  * clock, randomness, the `Master` and its HTTP routes, listening on `flags.ip:flags.port`.
  */
-export async function createMaster(flags: Partial<MasterFlags>, deps: { log: Logger; clock?: Clock; rng?: Rng }): Promise<RunningMaster> {
+export async function createMaster(flags: Partial<MasterFlags>, deps: { log: Logger; clock?: Clock; rng?: Rng; onLostLeadership?: () => void }): Promise<RunningMaster> {
   const all: MasterFlags = { ...DEFAULT_MASTER_FLAGS, ...stripUndefined(flags) };
-  const registry: Registry & { close?: () => void } = all.registry === 'in_memory' ? new MemoryRegistry() : new SqliteRegistry(join(all.work_dir, 'registry.db'));
+  const clock = deps.clock ?? new SystemClock();
+  const zk = typeof all.zk === 'string' && all.zk !== '' ? parseZkUrl(all.zk) : undefined;
+  const sessionTimeout = Number(all.zk_session_timeout ?? 10_000);
+  const newSession = zk ? () => NodeZkSession.connect(zk, sessionTimeout, clock) : undefined;
+  const registry: Registry & { close?: () => void } =
+    zk && newSession && all.registry !== 'in_memory' ? new ZkRegistry(zk.path, newSession) : all.registry === 'in_memory' ? new MemoryRegistry() : new SqliteRegistry(join(all.work_dir, 'registry.db'));
   const app = createHttpServer();
   const master = new Master({
     flags: all,
     address: { hostname: all.hostname, ip: all.ip, port: all.port },
-    clock: deps.clock ?? new SystemClock(),
+    clock,
     rng: deps.rng ?? new CryptoRng(),
     registry,
     log: (level, msg) => deps.log[level](msg),
   });
+  let group: MasterGroup | undefined;
+  let recovered = false;
+  if (zk) {
+    registerStandbyGate(app, {
+      leading: () => group?.state().leading === true,
+      recovered: () => recovered,
+      leader: () => {
+        const l = group?.state().leader;
+        return l ? { hostname: l.address?.hostname ?? l.hostname ?? l.address?.ip ?? '', port: l.address?.port ?? l.port } : undefined;
+      },
+    });
+  }
   registerMasterRoutes(app, master);
   await app.listen({ host: all.ip, port: all.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : all.port;
   // With `--port=0` the real port is known only now; the master's identity (pid, MasterInfo) must carry it.
   master.bindPort(port);
-  await master.start();
+  if (zk && newSession) {
+    const quorum = Number(all.quorum ?? 1);
+    let started: Promise<void> | undefined;
+    group = new MasterGroup({ path: zk.path, newSession, clock, contend: master.info, log: (level, msg) => deps.log[level](msg) });
+    group.onChange((state) => {
+      if (state.leading && !started) {
+        if (state.members.length < quorum) {
+          deps.log.warn(`Elected, but only ${state.members.length} of the --quorum=${quorum} masters are in the group; waiting for more before recovering`);
+          return;
+        }
+        if (quorum <= state.members.length / 2) deps.log.warn(`--quorum=${quorum} is not a majority of the ${state.members.length} masters; it should be greater than half of them`);
+        deps.log.info(`Elected as the leading master; recovering the registry from ZooKeeper`);
+        started = master.start().then(
+          () => {
+            recovered = true;
+          },
+          (err: Error) => {
+            deps.log.error(`Recovery failed: ${err.message}`);
+            deps.onLostLeadership?.();
+          },
+        );
+      } else if (!state.leading && started) {
+        // Mesos's master exits when it loses leadership, and a supervisor restarts it as a standby: its in-memory
+        // state may be stale and a new leader is taking over.
+        deps.log.error('Lost leadership (ZooKeeper session expired or our group node went away)');
+        deps.onLostLeadership?.();
+      }
+    });
+    group.start();
+  } else {
+    await master.start();
+    recovered = true;
+  }
   const url = `http://${all.ip}:${port}`;
   return {
     master,
     url,
     port,
     async dispose() {
+      group?.dispose();
       await master.dispose();
       await app.close();
       registry.close?.();

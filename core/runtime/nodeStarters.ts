@@ -24,6 +24,9 @@ export const MASTER_FLAGS: FlagSpec[] = [
   { name: 'max_completed_frameworks', kind: 'number', help: 'Completed frameworks kept in memory', default: '50' },
   { name: 'max_completed_tasks_per_framework', kind: 'number', help: 'Completed tasks kept per framework', default: '1000' },
   { name: 'cluster', kind: 'string', help: 'Human readable name for the cluster' },
+  { name: 'zk', kind: 'string', help: 'ZooKeeper URL for leader election and the registry, e.g. zk://h1:2181,h2:2181,h3:2181/mesos (standalone without it)' },
+  { name: 'quorum', kind: 'number', help: 'With --zk: how many masters must be in the group before the leader recovers and serves (a majority of the masters)' },
+  { name: 'zk_session_timeout', kind: 'duration', help: 'ZooKeeper session timeout', default: '10secs' },
   { name: 'quiet', kind: 'boolean', help: 'Log only warnings and errors', default: 'false' },
 ];
 
@@ -66,7 +69,7 @@ export const MARATHON_FLAGS: FlagSpec[] = [
 ];
 
 export function masterUrl(master: string): string {
-  if (master.startsWith('zk://')) throw new Error('--master=zk://... needs ZooKeeper support, which this build does not have yet');
+  if (master.startsWith('zk://')) return master;
   return /^https?:\/\//.test(master) ? master : `http://${master}`;
 }
 
@@ -90,10 +93,18 @@ export function flagStrings(values: Record<string, unknown>): Record<string, str
 export async function startMaster(opts: Record<string, unknown>): Promise<RunningMaster> {
   const f = readFlags(MASTER_FLAGS, opts, process.env);
   if (f.registry !== 'in_memory' && f.registry !== 'replicated_log') throw new Error(`Invalid --registry '${String(f.registry)}': expected 'replicated_log' or 'in_memory'`);
-  if (f.registry === 'replicated_log' && !f.work_dir) throw new Error('--work_dir is required with --registry=replicated_log');
+  if (f.zk && !String(f.zk).startsWith('zk://')) throw new Error(`Invalid --zk '${String(f.zk)}': expected zk://host:port[,host:port...]/path`);
+  if (f.zk && f.registry === 'replicated_log' && f.quorum === undefined) throw new Error('Need to specify --quorum for replicated log based registry when using ZooKeeper');
+  if (f.registry === 'replicated_log' && !f.work_dir && !f.zk) throw new Error('--work_dir is required with --registry=replicated_log');
   const log = consoleLogger('master', f.quiet === true);
   const flags: Partial<MasterFlags> = { ...(f as Partial<MasterFlags>), hostname: String(f.hostname ?? f.ip), work_dir: String(f.work_dir ?? '') };
-  const running = await createMaster(flags, { log });
+  const running = await createMaster(flags, {
+    log,
+    onLostLeadership: () => {
+      log.error('Exiting so that a supervisor restarts this master as a standby');
+      process.exit(1);
+    },
+  });
   process.stdout.write(`Master listening on ${running.url}\n`);
   return running;
 }

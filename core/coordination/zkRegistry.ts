@@ -1,0 +1,87 @@
+import type { Registry, RegistryState } from '../master/registry.js';
+import { zkChild } from './zkUrl.js';
+import type { ZkSession } from './zkSession.js';
+
+/**
+ * ZkRegistry keeps the master's registry in ZooKeeper under `<path>/registry`: one znode per agent, framework and
+ * quota role, and one for the weights, so no node nears ZooKeeper's 1 MB limit. Every write is a ZooKeeper write,
+ * committed by a quorum of the ensemble before it resolves; without a quorum it fails, and the master acts on
+ * nothing it could not make durable. Names avoid `x_<digits>`, which Mesos's group readers would take for members.
+ */
+export class ZkRegistry implements Registry {
+  private session: ZkSession | undefined;
+  private opening: Promise<ZkSession> | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly newSession: () => Promise<ZkSession>,
+  ) {}
+
+  private get root(): string {
+    return zkChild(this.path, 'registry');
+  }
+
+  /** live returns a connected session, opening a new one after an expiry. */
+  private async live(): Promise<ZkSession> {
+    if (this.session && this.session.state() !== 'expired') return this.session;
+    this.opening ??= this.newSession()
+      .then((s) => (this.session = s))
+      .finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  async recover(): Promise<RegistryState> {
+    const s = await this.live();
+    const state: RegistryState = { agents: [], frameworks: [], weights: [], quotas: [] };
+    for (const kind of ['agents', 'frameworks', 'quotas'] as const) {
+      const dir = zkChild(this.root, kind);
+      await s.ensurePath(dir);
+      for (const child of (await s.getChildren(dir)).sort()) {
+        const data = await s.getData(zkChild(dir, child));
+        if (data) (state[kind] as unknown[]).push(JSON.parse(data));
+      }
+    }
+    const weights = await s.getData(zkChild(this.root, 'weights'));
+    if (weights) state.weights = JSON.parse(weights) as RegistryState['weights'];
+    return state;
+  }
+
+  private async put(kind: string, id: string, value: unknown): Promise<void> {
+    await (await this.live()).putData(zkChild(zkChild(this.root, kind), encodeURIComponent(id)), JSON.stringify(value));
+  }
+
+  private async drop(kind: string, id: string): Promise<void> {
+    await (await this.live()).remove(zkChild(zkChild(this.root, kind), encodeURIComponent(id)));
+  }
+
+  putAgent(agent: RegistryState['agents'][number]): Promise<void> {
+    return this.put('agents', agent.info.id.value, agent);
+  }
+  removeAgent(agentId: string): Promise<void> {
+    return this.drop('agents', agentId);
+  }
+  putFramework(info: RegistryState['frameworks'][number]): Promise<void> {
+    return this.put('frameworks', info.id.value, info);
+  }
+  removeFramework(frameworkId: string): Promise<void> {
+    return this.drop('frameworks', frameworkId);
+  }
+  async putWeights(weights: RegistryState['weights']): Promise<void> {
+    const s = await this.live();
+    const path = zkChild(this.root, 'weights');
+    const current = JSON.parse((await s.getData(path)) || '[]') as RegistryState['weights'];
+    const byRole = new Map(current.map((w) => [w.role, w]));
+    for (const w of weights) byRole.set(w.role, w);
+    await s.putData(path, JSON.stringify([...byRole.values()]));
+  }
+  async putQuota(quota: RegistryState['quotas'][number]): Promise<void> {
+    if (Object.keys(quota.guarantees).length + Object.keys(quota.limits).length === 0) return this.drop('quotas', quota.role);
+    return this.put('quotas', quota.role, quota);
+  }
+
+  /** close ends the registry's session. */
+  close(): void {
+    void this.session?.dispose();
+    this.session = undefined;
+  }
+}
