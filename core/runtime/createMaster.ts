@@ -8,7 +8,9 @@ import { MemoryRegistry, type Registry } from '../master/registry.js';
 import { SqliteRegistry } from '../node/sqliteRegistry.js';
 import { SystemClock } from '../node/systemClock.js';
 import { CryptoRng } from '../node/cryptoRng.js';
+import { registerQuorumRoutes } from '../api/quorumRoutes.js';
 import { registerStandbyGate } from '../api/standbyGate.js';
+import { fourLetterWord } from '../node/fourLetterWord.js';
 import { MasterGroup } from '../coordination/masterGroup.js';
 import { ZkRegistry } from '../coordination/zkRegistry.js';
 import { parseZkUrl } from '../coordination/zkUrl.js';
@@ -58,6 +60,16 @@ export async function createMaster(flags: Partial<MasterFlags>, deps: { log: Log
     });
   }
   registerMasterRoutes(app, master);
+  registerQuorumRoutes(app, {
+    servers: zk?.servers ?? [],
+    ...(zk ? { zkPath: zk.path } : {}),
+    quorum: Number(all.quorum ?? 1),
+    self: master.info,
+    electedTime: () => master.electedTime,
+    group: () => group?.state(),
+    fourLetterWord: (server, word) => fourLetterWord(server, word),
+    now: () => clock.now(),
+  });
   await app.listen({ host: all.ip, port: all.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : all.port;

@@ -60,6 +60,14 @@ describe('masters on ZooKeeper', { timeout: 240_000 }, () => {
     assert.equal((await getJson(`${standby.url}/metrics/snapshot`))['master/elected'], 0, 'standby: elected 0');
     assert.equal((await getJson(`${leader}/metrics/snapshot`))['master/elected'], 1, 'leader: elected 1');
     await waitFor(async () => (await getJson(`${leader}/master/slaves`)).slaves.filter((s: any) => s.active).length === 2, 30_000, 'both agents registered with the leader');
+    const quorum = await getJson(`${standby.url}/plateau/v1/quorum`);
+    assert.equal(quorum.status, 'healthy', `healthy: ${JSON.stringify(quorum)}`);
+    assert.deepEqual(quorum.zookeeper.servers.map((s: any) => s.mode).sort(), ['follower', 'follower', 'leader'], 'each ZooKeeper server with its mode');
+    assert.ok(quorum.zookeeper.servers.every((s: any) => /^0x[0-9a-f]+$/.test(s.zxid) && s.latency && typeof s.outstanding === 'number'), 'zxid, latency and outstanding requests');
+    assert.equal(quorum.zookeeper.servers.find((s: any) => s.mode === 'leader').syncedFollowers, 2, 'the ZooKeeper leader has two synced followers');
+    assert.equal(quorum.masters.members.length, 3, 'three masters contend');
+    assert.equal(quorum.masters.quorum_met, true, 'quorum met');
+    assert.equal(quorum.masters.leader.pid, `master@127.0.0.1:${new URL(leader).port}`, 'which master leads');
   });
 
   it('survives kill -9 of the leader: a new leader serves, agents and the framework follow, the task keeps running', async () => {
@@ -109,5 +117,36 @@ describe('masters on ZooKeeper', { timeout: 240_000 }, () => {
     assert.equal(tasks.filter((t: any) => t.id === 'survivor').length, 1, 'not duplicated');
     assert.deepEqual(await sleeps(), pids, 'the same process, never restarted');
     again.close();
+  });
+
+  it('reports a lost ZooKeeper server as degraded and a lost majority as down, and recovers when they return', async () => {
+    const alive = masters.filter((m) => m.proc.exitCode === null && m.proc.signalCode === null);
+    const probe = alive[0] as PlateauProcess;
+    const [a, b] = zk.servers as [ZkEnsemble['servers'][number], ZkEnsemble['servers'][number]];
+    await a.stop();
+    await waitFor(async () => (await getJson(`${probe.url}/plateau/v1/quorum`)).status === 'degraded', 20_000, 'degraded with one ZooKeeper server down');
+    const leader = await waitFor(async () => leaderOf(probe), 20_000, 'a leader while degraded');
+    assert.equal((await fetch(`${leader}/master/state`)).status, 200, 'the cluster still works');
+    await b.stop();
+    const down = await waitFor(async () => {
+      const q = await getJson(`${probe.url}/plateau/v1/quorum`).catch(() => undefined);
+      return q?.status === 'down' ? q : undefined;
+    }, 30_000, 'down without a ZooKeeper majority');
+    assert.ok(down.zookeeper.servers.filter((s: any) => s.serving).length <= 1, 'at most the last server answers, and it has no majority');
+    assert.ok(down.zookeeper.servers.filter((s: any) => !s.serving).every((s: any) => typeof s.error === 'string'), 'each unserving server says why');
+    await a.start();
+    await b.start();
+    // The leader that lost its session exited, as Mesos's does; a supervisor would restart it. So does this test.
+    for (const [i, m] of masters.entries()) {
+      if (m.proc.exitCode !== null || m.proc.signalCode !== null) {
+        masters[i] = await startPlateau(['master', '--ip=127.0.0.1', '--port=0', `--zk=${zk.zkUrl('/mesos')}`, '--quorum=2', `--zk_session_timeout=${SESSION_SECS}secs`, '--agent_ping_timeout=1secs', '--quiet']);
+      }
+    }
+    const back = await waitFor(async () => {
+      const l = await leaderOf(masters[0] as PlateauProcess);
+      const res = l ? await fetch(`${l}/master/slaves`).catch(() => undefined) : undefined;
+      return res?.status === 200 ? l : undefined;
+    }, 90_000, 'a leader serving again');
+    await waitFor(async () => (await getJson(`${back}/master/tasks`)).tasks.some((t: any) => t.id === 'survivor' && t.state === 'TASK_RUNNING'), 90_000, 'the task is still known and running');
   });
 });
