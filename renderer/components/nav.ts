@@ -9,5 +9,6 @@ export const NAV: Array<{ route: string; label: string; key: string }> = [
   { route: 'deployments', label: 'Deployments', key: 'd' },
   { route: 'tasks', label: 'Tasks', key: 't' },
   { route: 'events', label: 'Events', key: 'e' },
+  { route: 'quorum', label: 'Quorum', key: 'q' },
   { route: 'connections', label: 'Connections', key: 'c' },
 ];

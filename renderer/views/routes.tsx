@@ -10,13 +10,14 @@ import { EventsView } from './EventsView.js';
 import { FrameworksView } from './FrameworksView.js';
 import { OffersView } from './OffersView.js';
 import { OverviewView } from './OverviewView.js';
+import { QuorumView } from './QuorumView.js';
 import { RolesView } from './RolesView.js';
 import { TasksView } from './TasksView.js';
 
 /**
  * viewFor maps a hash route to its view:
  * `#/overview`, `#/offers`, `#/agents`, `#/agents/<agentId>`, `#/frameworks`, `#/roles`, `#/apps`, `#/apps-new`,
- * `#/apps/<appId>`, `#/deployments`, `#/tasks`, `#/containers/<agentId>/<frameworkId>/<executorId>`, `#/events`.
+ * `#/apps/<appId>`, `#/deployments`, `#/tasks`, `#/containers/<agentId>/<frameworkId>/<executorId>`, `#/events`, `#/quorum`.
  */
 export function viewFor(route: Route): ReactNode {
   const [head, a, b, c] = route;
@@ -43,6 +44,8 @@ export function viewFor(route: Route): ReactNode {
       return a && b && c ? <ContainerView agentId={a} frameworkId={b} executorId={c} /> : <p className="empty">No such container.</p>;
     case 'events':
       return <EventsView />;
+    case 'quorum':
+      return <QuorumView />;
     default:
       return <p className="empty">Unknown view “{head}”.</p>;
   }
