@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useConnection } from './consoleContext.js';
+import type { WireQueueEntry } from '../model/launchQueue.js';
 import { marathonKey } from './clusterFeeds.js';
 
 /** MarathonApp is the part of Marathon's app JSON (with embeds) the console reads. */
@@ -73,7 +74,7 @@ export function useQueue() {
   const c = useConnection();
   return useQuery({
     queryKey: marathonKey(c.id, 'queue'),
-    queryFn: async () => (await c.get<{ queue: Array<Record<string, unknown>> }>({ kind: 'marathon' }, '/v2/queue?embed=lastUnusedOffers')).queue,
+    queryFn: async () => (await c.get<{ queue: WireQueueEntry[] }>({ kind: 'marathon' }, '/v2/queue?embed=lastUnusedOffers')).queue,
     enabled: c.summary.marathon !== undefined,
     refetchInterval: 3000,
   });

@@ -134,6 +134,23 @@ export function findTask(state: ClusterState, agentId: string, frameworkId: stri
   return undefined;
 }
 
+/** agentHostname is an agent's hostname, registered or removed, else its id: tables name agents rather than quote ids. */
+export function agentHostname(state: ClusterState, agentId: string): string {
+  return state.agents.get(agentId)?.agent_info.hostname ?? state.removedAgents.get(agentId)?.agent_info.hostname ?? agentId;
+}
+
+/** frameworkName is a framework's name, live or completed, else its id: tables name frameworks rather than quote ids. */
+export function frameworkName(state: ClusterState, frameworkId: string): string {
+  return state.frameworks.get(frameworkId)?.framework_info.name ?? state.completedFrameworks.get(frameworkId)?.framework_info.name ?? frameworkId;
+}
+
+/** frameworkNames maps every framework id the master knows, live or completed, to its name, for views that name many. */
+export function frameworkNames(state: ClusterState): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const m of [state.completedFrameworks, state.frameworks]) for (const [id, f] of m) names.set(id, f.framework_info.name);
+  return names;
+}
+
 /** FrameworkRow is one line of the Frameworks view. */
 export interface FrameworkRow {
   id: string;

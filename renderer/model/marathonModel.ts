@@ -1,11 +1,13 @@
 /**
  * What the Marathon views compute from Marathon's JSON: an app's status (with the launch queue), task health,
- * the app list's filter (text and `key:value` labels), the create form's app definition, and Marathon's error
- * bodies. Pure: no DOM, no I/O, so the rules can be tested on their own.
+ * the app list's filter (text and `key:value` labels), the create form's app definition, Marathon's error
+ * bodies, version diffs and app paths. Pure: no DOM, no I/O, so the rules can be tested on their own. Why an app
+ * waits in the launch queue is model/launchQueue's.
  */
-import type { HttpAnswer } from '../../../core/protocol/console/channel.js';
-import type { MarathonApp, MarathonTask } from '../../data/marathonQueries.js';
-import { scalar, type WireAgent } from '../../model/clusterState.js';
+import type { HttpAnswer } from '../../core/protocol/console/channel.js';
+import type { MarathonApp, MarathonTask } from '../data/marathonQueries.js';
+import { errorText } from './format.js';
+import { backoffSeconds, type WireQueueEntry } from './launchQueue.js';
 
 /** MarathonDeployment is an entry of `GET /v2/deployments`. */
 export interface MarathonDeployment {
@@ -17,39 +19,6 @@ export interface MarathonDeployment {
   currentActions: Array<{ action: string; app?: string; pod?: string; readinessCheckResults?: unknown[] }>;
   currentStep: number;
   totalSteps: number;
-}
-
-/** ReasonCount is one line of a queue entry's reject summary: how many offers a check saw and declined. */
-export interface ReasonCount {
-  reason: string;
-  declined: number;
-  processed: number;
-}
-
-/** UnusedOffer is one of `lastUnusedOffers`: an offer Marathon declined for this app, and why. */
-export interface UnusedOffer {
-  offer: { id: string; agentId?: string; hostname?: string };
-  reason: string[];
-  timestamp: string;
-}
-
-/** QueueEntry is an entry of `GET /v2/queue?embed=lastUnusedOffers`. */
-export interface QueueEntry {
-  app?: { id: string; instances?: number; cpus?: number; mem?: number; disk?: number; gpus?: number; constraints?: string[][]; role?: string; acceptedResourceRoles?: string[] };
-  pod?: { id: string };
-  count: number;
-  role?: string;
-  delay?: { timeLeftSeconds: number; overdue: boolean };
-  since?: string;
-  processedOffersSummary?: {
-    processedOffersCount: number;
-    unusedOffersCount: number;
-    lastUnusedOfferAt?: string;
-    lastUsedOfferAt?: string;
-    rejectSummaryLastOffers?: ReasonCount[];
-    rejectSummaryLaunchAttempt?: ReasonCount[];
-  };
-  lastUnusedOffers?: UnusedOffer[];
 }
 
 /** MarathonInfo is the part of `GET /v2/info` the console reads. */
@@ -72,9 +41,9 @@ export const WAITING_AFTER_MS = 10_000;
  * launch that has found no fitting offer for a while is Waiting; otherwise a running deployment is Deploying, no
  * instances is Suspended, and anything else is Running.
  */
-export function appStatus(app: MarathonApp, queued: QueueEntry | undefined, now: number): AppStatus {
-  if (queued && queued.delay && !queued.delay.overdue && queued.delay.timeLeftSeconds > 0) return 'Delayed';
-  if (queued && queued.count > 0) {
+export function appStatus(app: MarathonApp, queued: WireQueueEntry | undefined, now: number): AppStatus {
+  if (queued && backoffSeconds(queued) > 0) return 'Delayed';
+  if (queued && (queued.count ?? 0) > 0) {
     const since = queued.since ? Date.parse(queued.since) : NaN;
     if (!Number.isFinite(since) || now - since >= WAITING_AFTER_MS) return 'Waiting';
   }
@@ -96,13 +65,6 @@ export function statusClass(status: AppStatus): string {
     default:
       return 'muted';
   }
-}
-
-/** queueByApp indexes launch-queue entries by app id. */
-export function queueByApp(queue: readonly QueueEntry[] | undefined): Map<string, QueueEntry> {
-  const m = new Map<string, QueueEntry>();
-  for (const q of queue ?? []) if (q.app?.id) m.set(q.app.id, q);
-  return m;
 }
 
 /** TaskHealth is a task's health as its health check results say. */
@@ -243,7 +205,7 @@ function isAnswer(x: unknown): x is HttpAnswer {
  */
 export function marathonFailure(err: unknown): MarathonFailure {
   const answer = typeof err === 'object' && err !== null ? (err as { answer?: unknown }).answer : undefined;
-  const fallback = err instanceof Error ? err.message : String(err);
+  const fallback = errorText(err);
   if (!isAnswer(answer)) return { message: fallback, details: [], lockedBy: [] };
   let body: { message?: unknown; details?: unknown; deployments?: unknown } = {};
   try {
@@ -306,37 +268,6 @@ export function mesosTaskName(appId: string): string {
   return canonicalAppId(appId).split('/').filter(Boolean).reverse().join('.');
 }
 
-/** REASONS explains Marathon's offer-rejection reasons in words an operator can act on. */
-const REASONS: Record<string, { title: string; help: string }> = {
-  UnfulfilledRole: { title: 'Role', help: "The offer's resources belong to a role this app may not use (see role and acceptedResourceRoles)." },
-  UnfulfilledConstraint: { title: 'Constraints', help: "The agent does not satisfy the app's placement constraints." },
-  NoCorrespondingReservationFound: { title: 'Reservation', help: 'The offer holds no reservation or volume for this resident app.' },
-  AgentMaintenance: { title: 'Maintenance', help: 'The agent is draining or scheduled for maintenance.' },
-  InsufficientCpus: { title: 'CPUs', help: 'The agent has fewer free CPUs than one instance asks for.' },
-  InsufficientMemory: { title: 'Memory', help: 'The agent has less free memory than one instance asks for.' },
-  InsufficientDisk: { title: 'Disk', help: 'The agent has less free disk than one instance asks for.' },
-  InsufficientGpus: { title: 'GPUs', help: 'The agent has fewer free GPUs than one instance asks for.' },
-  InsufficientPorts: { title: 'Ports', help: 'The agent cannot provide the host ports the app asks for (fixed ports taken, or too few free).' },
-  DeclinedScarceResources: { title: 'Scarce resources', help: 'The agent has GPUs, which are kept for apps that ask for GPUs.' },
-};
-
-/** reasonTitle names a rejection reason briefly; unknown reasons get their words split. */
-export function reasonTitle(reason: string): string {
-  return REASONS[reason]?.title ?? reason.replace(/([a-z])([A-Z])/g, '$1 $2');
-}
-
-/** reasonHelp explains a rejection reason. */
-export function reasonHelp(reason: string): string {
-  return REASONS[reason]?.help ?? '';
-}
-
-/** mainBlocker is the reason that declined the most offers, if any declined. */
-export function mainBlocker(rows: readonly ReasonCount[] | undefined): ReasonCount | undefined {
-  let best: ReasonCount | undefined;
-  for (const r of rows ?? []) if (r.declined > 0 && (!best || r.declined > best.declined)) best = r;
-  return best;
-}
-
 /** PLAY_ERRORS explains the error keys Marathon's JSON reader reports (`error.pattern`, `error.path.missing`...). */
 const PLAY_ERRORS: Record<string, string> = {
   'error.pattern': 'does not have the required form',
@@ -354,48 +285,9 @@ const PLAY_ERRORS: Record<string, string> = {
 
 /** explainError adds plain words to a terse validation error; ids get their rule spelled out. */
 export function explainError(path: string, error: string): string | undefined {
-  const words = PLAY_ERRORS[error];
+  const words = Object.hasOwn(PLAY_ERRORS, error) ? PLAY_ERRORS[error] : undefined;
   if (path === '/id' && (error === 'error.pattern' || /regular expression|pattern/i.test(error))) {
     return 'an id is /-separated segments of lowercase letters, digits, "-" and "." (e.g. /team/web-1), not starting or ending with "-"';
   }
   return words;
-}
-
-/** formatShortTime renders an ISO timestamp compactly: the time today, else the date and time. */
-export function formatShortTime(iso: string | null | undefined, now: number): string {
-  if (!iso) return '–';
-  const t = Date.parse(iso);
-  if (!Number.isFinite(t)) return iso;
-  const d = new Date(t);
-  const sameDay = new Date(now).toDateString() === d.toDateString();
-  return sameDay ? d.toLocaleTimeString() : d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-}
-
-/** formatTime renders an ISO timestamp in local time, or a dash. */
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '–';
-  const t = Date.parse(iso);
-  return Number.isFinite(t) ? new Date(t).toLocaleString() : iso;
-}
-
-/** Capacity is the largest amount of each scalar resource a single active agent has in total. */
-export type Capacity = Record<'cpus' | 'mem' | 'disk' | 'gpus', number>;
-
-/** largestAgent finds, per resource, the most any one active agent has: what a single instance can never exceed. */
-export function largestAgent(agents: Iterable<WireAgent>): Capacity | undefined {
-  let out: Capacity | undefined;
-  for (const a of agents) {
-    if (!a.active) continue;
-    const res = a.total_resources ?? a.agent_info.resources;
-    const c = out ?? { cpus: 0, mem: 0, disk: 0, gpus: 0 };
-    for (const k of ['cpus', 'mem', 'disk', 'gpus'] as const) c[k] = Math.max(c[k], scalar(res, k));
-    out = c;
-  }
-  return out;
-}
-
-/** neverFits lists the resources an instance asks more of than any agent has: waiting will not help. */
-export function neverFits(ask: Partial<Capacity>, largest: Capacity | undefined): Array<{ resource: keyof Capacity; ask: number; largest: number }> {
-  if (!largest) return [];
-  return (['cpus', 'mem', 'disk', 'gpus'] as const).filter((k) => (ask[k] ?? 0) > largest[k]).map((k) => ({ resource: k, ask: ask[k] ?? 0, largest: largest[k] }));
 }

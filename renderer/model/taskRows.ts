@@ -3,7 +3,8 @@
  * agent hostname, resources and a lowercased search text, so filtering 10,000 tasks is one `includes` per term.
  * Pure: no DOM, no I/O.
  */
-import { scalar, type ClusterState, type WireTask } from '../../model/clusterState.js';
+import { agentHostname, frameworkName } from './clusterRows.js';
+import { scalar, type ClusterState, type WireTask } from './clusterState.js';
 
 /** TaskRow is a task flattened for the table, with its lowercased search text computed once per state change. */
 export interface TaskRow {
@@ -34,11 +35,9 @@ const ROW_CACHE = new WeakMap<WireTask, TaskRow>();
 
 /** taskRows lists the live tasks sorted by id, then (with `withCompleted`) the completed ones, newest first. */
 export function taskRows(state: ClusterState, withCompleted: boolean): TaskRow[] {
-  const frameworkName = (id: string) => state.frameworks.get(id)?.framework_info.name ?? state.completedFrameworks.get(id)?.framework_info.name ?? id;
-  const hostOf = (id: string) => state.agents.get(id)?.agent_info.hostname ?? state.removedAgents.get(id)?.agent_info.hostname ?? id;
   const rowOf = (key: string, t: WireTask, live: boolean): TaskRow => {
-    const framework = frameworkName(t.framework_id.value);
-    const host = hostOf(t.agent_id.value);
+    const framework = frameworkName(state, t.framework_id.value);
+    const host = agentHostname(state, t.agent_id.value);
     const cached = ROW_CACHE.get(t);
     if (cached && cached.key === key && cached.live === live && cached.framework === framework && cached.host === host) return cached;
     const last = t.statuses?.at(-1)?.timestamp;

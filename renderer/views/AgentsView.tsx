@@ -1,18 +1,25 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
+import { Connecting } from '../components/Connecting.js';
+import { Crumbs } from '../components/Crumbs.js';
+import { ErrorBanner } from '../components/ErrorBanner.js';
 import { href, navigate } from '../components/router.js';
 import { StreamBadges } from '../components/StreamBadges.js';
+import { TaskStatePill } from '../components/TaskStatePill.js';
+import { TonePill, type Tone } from '../components/TonePill.js';
 import { matches, SearchBox, VirtualTable, type Column } from '../components/VirtualTable.js';
 import { useConnection, useFeed, useNow } from '../data/consoleContext.js';
-import { agentResourceLines, agentRows, agentStatus, attributesLine, executorIdOf, shortId, tasksOnAgent, type AgentRow, type ResourceLine } from '../model/clusterRows.js';
+import { useClusterMemo } from '../data/useClusterMemo.js';
+import { agentResourceLines, agentRows, agentStatus, attributesLine, executorIdOf, frameworkNames, shortId, tasksOnAgent, type AgentRow, type ResourceLine } from '../model/clusterRows.js';
 import { attributeText, scalar, type WireTask } from '../model/clusterState.js';
 import { ContainerTable, type ContainerRow } from '../model/containerTrack.js';
 import type { WireMonitorEntry } from '../model/containerUsage.js';
-import { formatAge, formatBytes, formatMem, formatNumber, shortState } from '../model/format.js';
-import { Connecting, ErrorBanner, fullTime, resourceText, TonePill, UsageCell, type Tone } from './cluster/bits.js';
+import { formatAge, formatBytes, formatMem, formatNumber, fullTime, resourceText, shownCount } from '../model/format.js';
 import { ClusterStyles } from './cluster/ClusterStyles.js';
+import { UsageCell } from './cluster/UsageCell.js';
 
 const STATUS_TONE: Record<AgentRow['status'], Tone> = { active: 'ok', inactive: 'warn', removed: 'bad' };
+const AGENTS_TRAIL = [{ label: 'Agents', href: href('agents') }];
 
 /**
  * AgentsView lists every agent the master knows (and the ones it removed) live from the operator stream: resources
@@ -23,12 +30,7 @@ export function AgentsView() {
   const feed = useFeed();
   const now = useNow(10_000);
   const [query, setQuery] = useState('');
-  const state = feed?.state;
-  const version = feed?.version;
-  const rows = useMemo(() => {
-    void version;
-    return state ? agentRows(state) : [];
-  }, [state, version]);
+  const rows = useClusterMemo(agentRows, [], []);
   const shown = useMemo(() => rows.filter((r) => matches(query, r.hostname, r.id, r.status, r.attributes, r.ports, r.version)), [rows, query]);
   const columns = useMemo(() => agentColumns(now), [now]);
   if (!feed || !feed.state.subscribed) return <Connecting title="Agents" />;
@@ -45,7 +47,7 @@ export function AgentsView() {
       <StreamBadges />
       <div className="toolbar">
         <SearchBox value={query} onChange={setQuery} placeholder="Filter by host, id, attribute" />
-        <span className="muted">{shown.length === rows.length ? `${rows.length} agents` : `${shown.length} of ${rows.length} agents`}</span>
+        <span className="muted">{shownCount(shown.length, rows.length, 'agents')}</span>
       </div>
       <VirtualTable
         rows={shown}
@@ -89,9 +91,7 @@ export function AgentDetailView({ agentId }: { agentId: string }) {
   if (!agent) {
     return (
       <section>
-        <p className="cluster-crumbs">
-          <a href={href('agents')}>Agents</a> /
-        </p>
+        <Crumbs trail={AGENTS_TRAIL} />
         <h1>Unknown agent</h1>
         <p className="empty">
           The master does not know an agent <code>{agentId}</code>. It may have been removed before the console connected.
@@ -105,9 +105,7 @@ export function AgentDetailView({ agentId }: { agentId: string }) {
   return (
     <section>
       <ClusterStyles />
-      <p className="cluster-crumbs">
-        <a href={href('agents')}>Agents</a> /
-      </p>
+      <Crumbs trail={AGENTS_TRAIL} />
       <div className="cluster-head">
         <h1>{agent.agent_info.hostname}</h1>
         <TonePill tone={STATUS_TONE[status]} testId="agent-state">
@@ -226,23 +224,13 @@ function PortRanges({ lines }: { lines: ResourceLine[] }) {
 
 function AgentTasks({ agentId }: { agentId: string }) {
   const feed = useFeed();
-  const state = feed?.state;
-  const version = feed?.version;
-  const tasks = useMemo(() => {
-    void version;
-    return state ? tasksOnAgent(state, agentId) : [];
-  }, [state, version, agentId]);
-  const names = useMemo(() => {
-    void version;
-    const m = new Map<string, string>();
-    if (state) for (const fm of [state.completedFrameworks, state.frameworks]) for (const [id, f] of fm) m.set(id, f.framework_info.name);
-    return m;
-  }, [state, version]);
+  const tasks = useClusterMemo((state) => tasksOnAgent(state, agentId), [], [agentId]);
+  const names = useClusterMemo(frameworkNames, new Map<string, string>(), []);
   const columns: Array<Column<WireTask>> = useMemo(
     () => [
       { key: 'name', header: 'Task', width: 'minmax(140px, 1.5fr)', render: (t) => <span title={t.task_id.value}>{t.name || t.task_id.value}</span> },
       { key: 'fw', header: 'Framework', width: 'minmax(90px, 0.8fr)', render: (t) => <span title={t.framework_id.value}>{names.get(t.framework_id.value) ?? t.framework_id.value}</span> },
-      { key: 'state', header: 'State', width: '96px', render: (t) => <span className={`pill state-${shortState(t.state)}`}>{shortState(t.state)}</span> },
+      { key: 'state', header: 'State', width: '96px', render: (t) => <TaskStatePill state={t.state} short /> },
       { key: 'cpus', header: 'CPUs', width: '56px', render: (t) => <span className="num">{formatNumber(scalar(t.resources, 'cpus'))}</span> },
       { key: 'mem', header: 'Mem', width: '80px', render: (t) => formatMem(scalar(t.resources, 'mem')) },
       { key: 'id', header: 'Task ID', width: 'minmax(140px, 1.5fr)', render: (t) => <span className="mono muted" title={t.task_id.value}>{t.task_id.value}</span> },
@@ -321,11 +309,11 @@ function AgentContainers({ agentId }: { agentId: string }) {
   ];
   let body;
   if (q.isPending) body = <p className="empty" role="status">Reading the agent's container statistics…</p>;
-  else if (q.isError && !q.data) body = <ErrorBanner what="the agent's /monitor/statistics" error={q.error} />;
+  else if (q.isError && !q.data) body = <ErrorBanner what="the agent's /monitor/statistics" error={q.error} retrying />;
   else
     body = (
       <>
-        {q.isError && <ErrorBanner what="the agent's /monitor/statistics" error={q.error} />}
+        {q.isError && <ErrorBanner what="the agent's /monitor/statistics" error={q.error} retrying />}
         <VirtualTable rows={q.data ?? []} columns={columns} rowKey={(r) => r.key} testId="agent-containers" height={300} empty="No containers are running on this agent." />
       </>
     );

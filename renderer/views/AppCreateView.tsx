@@ -1,15 +1,18 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState, type FormEvent, type InputHTMLAttributes, type KeyboardEvent } from 'react';
+import { useMemo, useState, type FormEvent, type InputHTMLAttributes } from 'react';
+import { Crumbs } from '../components/Crumbs.js';
 import { href, navigate } from '../components/router.js';
+import { TabList } from '../components/TabList.js';
 import { marathonKey } from '../data/clusterFeeds.js';
 import { useConnection } from '../data/consoleContext.js';
 import type { MarathonApp } from '../data/marathonQueries.js';
+import { EMPTY_FORM, formDefinition, marathonFailure, type AppForm, type ErrorDetail } from '../model/marathonModel.js';
 import { NoMarathon } from './apps/AppParts.js';
 import { AppsStyles } from './apps/AppsStyles.js';
 import { FailureView } from './apps/Dialog.js';
-import { EMPTY_FORM, formDefinition, marathonFailure, type AppForm, type ErrorDetail } from './apps/marathonModel.js';
 
-type Mode = 'form' | 'json';
+const MODES = ['form', 'json'] as const;
+type Mode = (typeof MODES)[number];
 
 /** FIELD_PATHS maps Marathon's error paths to the form field that set them. */
 const FIELD_PATHS: Array<[keyof AppForm, RegExp]> = [
@@ -69,14 +72,7 @@ export function AppCreateView() {
   const failure = create.error ? marathonFailure(create.error) : null;
   const errors = mode === 'form' && failure ? fieldErrors(failure.details) : {};
 
-  if (c.summary.marathon === undefined) {
-    return (
-      <section>
-        <h1>Create app</h1>
-        <NoMarathon />
-      </section>
-    );
-  }
+  if (c.summary.marathon === undefined) return <NoMarathon title="Create app" />;
 
   const set = (k: keyof AppForm) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
   const submit = (e: FormEvent) => {
@@ -91,13 +87,6 @@ export function AppCreateView() {
   const switchTo = (m: Mode) => {
     setMode(m);
     create.reset();
-  };
-  const onTabKey = (e: KeyboardEvent) => {
-    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
-    e.preventDefault();
-    const next = mode === 'form' ? 'json' : 'form';
-    switchTo(next);
-    document.getElementById(`create-tab-${next}`)?.focus();
   };
   const field = (k: keyof AppForm, label: string, props: InputHTMLAttributes<HTMLInputElement> = {}) => (
     <label>
@@ -115,28 +104,9 @@ export function AppCreateView() {
   return (
     <section>
       <AppsStyles />
-      <div className="apps-crumbs">
-        <a href={href('apps')}>Apps</a> /
-      </div>
+      <Crumbs trail={[{ label: 'Apps', href: href('apps') }]} />
       <h1>Create app</h1>
-      <div className="tabs" role="tablist" aria-label="Define the app with">
-        {(['form', 'json'] as const).map((m) => (
-          <button
-            key={m}
-            id={`create-tab-${m}`}
-            type="button"
-            role="tab"
-            aria-selected={mode === m}
-            aria-controls="create-panel"
-            tabIndex={mode === m ? 0 : -1}
-            className={mode === m ? 'active' : ''}
-            onClick={() => switchTo(m)}
-            onKeyDown={onTabKey}
-          >
-            {m === 'form' ? 'Form' : 'JSON'}
-          </button>
-        ))}
-      </div>
+      <TabList tabs={MODES} selected={mode} onSelect={switchTo} label="Define the app with" idOf={(m) => `create-tab-${m}`} panelOf={() => 'create-panel'} render={(m) => (m === 'form' ? 'Form' : 'JSON')} />
       <form onSubmit={submit} id="create-panel" role="tabpanel" aria-labelledby={`create-tab-${mode}`} noValidate>
         {mode === 'form' ? (
           <div className="apps-create">

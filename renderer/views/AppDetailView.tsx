@@ -1,10 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { Crumbs } from '../components/Crumbs.js';
 import { href, navigate } from '../components/router.js';
+import { TabList } from '../components/TabList.js';
 import { marathonKey } from '../data/clusterFeeds.js';
 import { useConnection, useNow } from '../data/consoleContext.js';
 import { useDeployments, type MarathonApp } from '../data/marathonQueries.js';
-import { formatAge, formatMem, formatNumber } from '../model/format.js';
+import { formatAge, formatMem, formatNumber, formatTime, plural } from '../model/format.js';
+import { appImageOrCmd, appPath, appStatus, canonicalAppId, definitionOf, marathonFailure } from '../model/marathonModel.js';
 import { AppDebug } from './apps/AppDebug.js';
 import { DeploymentProgress, DeploymentSteps, HealthBar, LoadError, NoMarathon, StatusPill } from './apps/AppParts.js';
 import { AppsStyles } from './apps/AppsStyles.js';
@@ -13,9 +16,9 @@ import { AppVersions } from './apps/AppVersions.js';
 import { ActionDialog, FailureView } from './apps/Dialog.js';
 import { LaunchQueuePanel } from './apps/LaunchQueue.js';
 import { deploymentsOf, useApp, useMarathonInfo, useQueueIndex } from './apps/marathonHooks.js';
-import { appImageOrCmd, appPath, appStatus, canonicalAppId, definitionOf, formatTime, marathonFailure } from './apps/marathonModel.js';
 
 const TABS = ['Tasks', 'Configuration', 'Versions', 'Debug'] as const;
+const APPS_TRAIL = [{ label: 'Apps', href: href('apps') }];
 type Tab = (typeof TABS)[number];
 type Pending = 'scale' | 'restart' | 'suspend' | 'destroy' | null;
 
@@ -100,22 +103,13 @@ export function AppDetailView({ appId: rawId }: { appId: string }) {
   }, [resetDone, clearReset]);
   const mine = useMemo(() => deploymentsOf(deployments.data).filter((d) => d.affectedApps.includes(appId)), [deployments.data, appId]);
 
-  if (c.summary.marathon === undefined) {
-    return (
-      <section>
-        <h1>{appId}</h1>
-        <NoMarathon />
-      </section>
-    );
-  }
+  if (c.summary.marathon === undefined) return <NoMarathon title={appId} />;
   const notFound = (app.error as { answer?: { status?: number } } | null)?.answer?.status === 404;
   if (notFound || (app.isPending && !app.data) || (app.error && !app.data)) {
     return (
       <section>
         <AppsStyles />
-        <div className="apps-crumbs">
-          <a href={href('apps')}>Apps</a> /
-        </div>
+        <Crumbs trail={APPS_TRAIL} />
         <h1>{appId}</h1>
         {notFound ? (
           <p className="empty">
@@ -135,25 +129,10 @@ export function AppDetailView({ appId: rawId }: { appId: string }) {
   const frameworkId = info.data?.frameworkId;
   const resetFailure = resetDelay.error ? marathonFailure(resetDelay.error) : null;
 
-  const onTabKey = (e: KeyboardEvent) => {
-    const i = TABS.indexOf(tab);
-    let next: Tab | undefined;
-    if (e.key === 'ArrowRight') next = TABS[(i + 1) % TABS.length];
-    else if (e.key === 'ArrowLeft') next = TABS[(i + TABS.length - 1) % TABS.length];
-    else if (e.key === 'Home') next = TABS[0];
-    else if (e.key === 'End') next = TABS[TABS.length - 1];
-    if (!next) return;
-    e.preventDefault();
-    setTab(next);
-    document.getElementById(`app-tab-${next}`)?.focus();
-  };
-
   return (
     <section>
       <AppsStyles />
-      <div className="apps-crumbs">
-        <a href={href('apps')}>Apps</a> /
-      </div>
+      <Crumbs trail={APPS_TRAIL} />
       <div className="apps-head">
         <h1>{a.id}</h1>
         <StatusPill status={status} />
@@ -196,14 +175,14 @@ export function AppDetailView({ appId: rawId }: { appId: string }) {
           </div>
           <div className="muted">
             running of wanted{a.tasksStaged ? ` · ${a.tasksStaged} staged` : ''}
-            {queued ? ` · ${queued.count} waiting` : ''}
+            {queued ? ` · ${queued.count ?? 0} waiting` : ''}
           </div>
         </div>
         <div className="card">
           <h3>Health</h3>
           <HealthBar app={a} />
           <div className="muted" style={{ marginTop: 6 }}>
-            {(a.healthChecks ?? []).length > 0 ? `${(a.healthChecks ?? []).length} health check${(a.healthChecks ?? []).length === 1 ? '' : 's'}` : 'No health checks defined'}
+            {(a.healthChecks ?? []).length > 0 ? plural((a.healthChecks ?? []).length, 'health check') : 'No health checks defined'}
           </div>
         </div>
         <div className="card">
@@ -270,31 +249,12 @@ export function AppDetailView({ appId: rawId }: { appId: string }) {
         </div>
       )}
 
-      <div className="tabs" role="tablist" aria-label="App details">
-        {TABS.map((t) => (
-          <button
-            key={t}
-            id={`app-tab-${t}`}
-            type="button"
-            role="tab"
-            aria-selected={tab === t}
-            aria-controls="app-tab-panel"
-            tabIndex={tab === t ? 0 : -1}
-            className={tab === t ? 'active' : ''}
-            onClick={() => setTab(t)}
-            onKeyDown={onTabKey}
-          >
-            {t}
-          </button>
-        ))}
-      </div>
+      <TabList tabs={TABS} selected={tab} onSelect={setTab} label="App details" idOf={(t) => `app-tab-${t}`} panelOf={() => 'app-tab-panel'} />
       <div id="app-tab-panel" role="tabpanel" aria-labelledby={`app-tab-${tab}`}>
         {tab === 'Tasks' && <AppTasks app={a} frameworkId={frameworkId} />}
         {tab === 'Configuration' && <AppConfiguration app={a} />}
         {tab === 'Versions' && <AppVersions app={a} />}
-        {tab === 'Debug' && (
-<AppDebug app={a} queued={queued} frameworkId={frameworkId} now={now} />
-        )}
+        {tab === 'Debug' && <AppDebug app={a} queued={queued} frameworkId={frameworkId} now={now} />}
       </div>
 
       {pending === 'scale' && <ScaleDialog app={a} onClose={() => setPending(null)} />}

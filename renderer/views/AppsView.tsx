@@ -3,11 +3,11 @@ import { href, navigate } from '../components/router.js';
 import { SearchBox, VirtualTable, type Column } from '../components/VirtualTable.js';
 import { useConnection, useNow } from '../data/consoleContext.js';
 import { useApps, type MarathonApp } from '../data/marathonQueries.js';
-import { formatMem, formatNumber } from '../model/format.js';
+import { formatMem, formatNumber, shownCount } from '../model/format.js';
+import { APP_STATUSES, appImageOrCmd, appMatches, appStatus, type AppStatus } from '../model/marathonModel.js';
 import { AppLink, HealthBar, LoadError, NoMarathon, StatusPill } from './apps/AppParts.js';
 import { AppsStyles } from './apps/AppsStyles.js';
 import { useQueueIndex } from './apps/marathonHooks.js';
-import { APP_STATUSES, appImageOrCmd, appMatches, appStatus, type AppStatus } from './apps/marathonModel.js';
 
 interface AppRow {
   app: MarathonApp;
@@ -74,14 +74,7 @@ export function AppsView() {
   }, [rows]);
   const shown = useMemo(() => rows.filter((r) => (status === '' || r.status === status) && appMatches(r.app, deferredQuery)), [rows, status, deferredQuery]);
 
-  if (c.summary.marathon === undefined) {
-    return (
-      <section>
-        <h1>Apps</h1>
-        <NoMarathon />
-      </section>
-    );
-  }
+  if (c.summary.marathon === undefined) return <NoMarathon title="Apps" />;
   const total = rows.length;
   return (
     <section>
@@ -98,7 +91,7 @@ export function AppsView() {
           ))}
         </select>
         <span className="apps-count" aria-live="polite">
-          {shown.length === total ? `${total} apps` : `${shown.length} of ${total} apps`}
+          {shownCount(shown.length, total, 'apps')}
         </span>
         <span className="apps-toolbar-spacer" />
         <a className="apps-btn primary" href={href('apps-new')}>

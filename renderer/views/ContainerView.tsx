@@ -1,14 +1,16 @@
 import { useQuery } from '@tanstack/react-query';
 import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Crumbs } from '../components/Crumbs.js';
 import { href } from '../components/router.js';
+import { TaskStatePill } from '../components/TaskStatePill.js';
+import { TonePill, type Tone } from '../components/TonePill.js';
 import type { FeedSnapshot } from '../data/clusterFeeds.js';
 import { useConnection } from '../data/consoleContext.js';
-import { containerIdOf, findTask } from '../model/clusterRows.js';
+import { agentHostname, containerIdOf, findTask } from '../model/clusterRows.js';
 import { TERMINAL_STATES } from '../model/clusterState.js';
 import { ContainerTrack, findSandbox, historySample, type TrackState, type WireAgentState, type WireHistorySample } from '../model/containerTrack.js';
 import type { WireMonitorEntry } from '../model/containerUsage.js';
-import { formatBytes, formatNumber, shortState } from '../model/format.js';
-import { clockTime, errorText, TonePill, type Tone } from './cluster/bits.js';
+import { clockTime, errorText, formatBytes, formatNumber, shortState } from '../model/format.js';
 import { ClusterStyles } from './cluster/ClusterStyles.js';
 import { SandboxLogs } from './cluster/SandboxLogs.js';
 import { useFeedSelector } from './cluster/useFeedSelector.js';
@@ -66,8 +68,7 @@ export function ContainerView({ agentId, frameworkId, executorId }: { agentId: s
     (feed: FeedSnapshot) => {
       const { state } = feed;
       const fw = state.frameworks.get(frameworkId) ?? state.completedFrameworks.get(frameworkId);
-      const agent = state.agents.get(agentId) ?? state.removedAgents.get(agentId);
-      return { task: findTask(state, agentId, frameworkId, executorId), frameworkName: fw?.framework_info.name, hostname: agent?.agent_info.hostname };
+      return { task: findTask(state, agentId, frameworkId, executorId), frameworkName: fw?.framework_info.name, hostname: agentHostname(state, agentId) };
     },
     [agentId, frameworkId, executorId],
   );
@@ -111,17 +112,20 @@ export function ContainerView({ agentId, frameworkId, executorId }: { agentId: s
   return (
     <section>
       <ClusterStyles />
-      <p className="cluster-crumbs">
-        <a href={href('agents')}>Agents</a> / <a href={href('agents', agentId)}>{hostname}</a> /
-      </p>
+      <Crumbs
+        trail={[
+          { label: 'Agents', href: href('agents') },
+          { label: hostname, href: href('agents', agentId) },
+        ]}
+      />
       <div className="cluster-head">
         <h1>{task?.name || executorId}</h1>
         <TonePill tone={STATE_TONE[track.state]} testId="container-state">
           {STATE_TEXT[track.state]}
         </TonePill>
-        {task && <span className={`pill state-${shortState(task.state)}`}>{shortState(task.state)}</span>}
+        {task && <TaskStatePill state={task.state} short />}
       </div>
-      <dl className="cluster-kv">
+      <dl className="view-kv">
         <dt>Agent</dt>
         <dd>
           <a href={href('agents', agentId)}>{hostname}</a> <span className="mono muted">{agentId}</span>

@@ -1,12 +1,12 @@
 import { useMemo, useState } from 'react';
 import { useConnection, useNow } from '../data/consoleContext.js';
 import { useDeployments } from '../data/marathonQueries.js';
-import { formatAge } from '../model/format.js';
+import { formatAge, formatTime } from '../model/format.js';
+import type { MarathonDeployment } from '../model/marathonModel.js';
 import { AppLink, DeploymentProgress, DeploymentSteps, LoadError, NoMarathon } from './apps/AppParts.js';
 import { AppsStyles } from './apps/AppsStyles.js';
 import { ActionDialog } from './apps/Dialog.js';
 import { deploymentsOf, useQueueIndex } from './apps/marathonHooks.js';
-import { formatTime, type MarathonDeployment } from './apps/marathonModel.js';
 
 type Pending = { kind: 'rollback' | 'stop'; d: MarathonDeployment } | null;
 
@@ -24,14 +24,7 @@ export function DeploymentsView() {
   const [pending, setPending] = useState<Pending>(null);
   const list = useMemo(() => [...deploymentsOf(deployments.data)].sort((a, b) => a.version.localeCompare(b.version)), [deployments.data]);
 
-  if (c.summary.marathon === undefined) {
-    return (
-      <section>
-        <h1>Deployments</h1>
-        <NoMarathon />
-      </section>
-    );
-  }
+  if (c.summary.marathon === undefined) return <NoMarathon title="Deployments" />;
   return (
     <section>
       <AppsStyles />
@@ -61,7 +54,7 @@ export function DeploymentsView() {
                   <td className="mono" title={d.id}>
                     {d.id}
                   </td>
-                  <td className="apps-wrap">
+                  <td className="view-wrap">
                     {d.affectedApps.map((id, i) => (
                       <span key={id}>
                         {i > 0 ? ', ' : ''}
@@ -77,7 +70,7 @@ export function DeploymentsView() {
                       <DeploymentSteps d={d} />
                     </details>
                   </td>
-                  <td className="apps-wrap">
+                  <td className="view-wrap">
                     {d.currentActions.map((x) => `${x.action} ${x.app ?? x.pod ?? ''}`.trim()).join(', ') || '–'}
                     {waiting.length > 0 && (
                       <div className="unhealthy-text">

@@ -2,9 +2,10 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import { StreamBadges } from '../components/StreamBadges.js';
 import { SearchBox } from '../components/VirtualTable.js';
+import { TonePill, type Tone } from '../components/TonePill.js';
 import { useFeed } from '../data/consoleContext.js';
 import { EVENT_SOURCES, eventTime, filterEvents, seenTypes, type EventSource, type FeedEvent } from '../model/eventViews.js';
-import { clockTime, fullTime, TonePill, type Tone } from './cluster/bits.js';
+import { clockTime, fullTime, shownCount } from '../model/format.js';
 import { ClusterStyles } from './cluster/ClusterStyles.js';
 
 const SOURCE_TONE: Record<EventSource, Tone> = { mesos: 'accent', marathon: 'ok', offers: 'offered' };
@@ -69,7 +70,7 @@ export function EventsView() {
           </button>
         )}
         <span className="muted" data-testid="events-shown">
-          {shown.length === events.length ? `${events.length} events` : `${shown.length} of ${events.length} events`}
+          {shownCount(shown.length, events.length, 'events')}
           {paused ? ' · paused' : ''}
         </span>
       </div>

@@ -2,9 +2,11 @@ import { useMemo, useState } from 'react';
 import { StreamBadges } from '../components/StreamBadges.js';
 import { matches, SearchBox, VirtualTable, type Column } from '../components/VirtualTable.js';
 import { useFeed } from '../data/consoleContext.js';
+import { useClusterMemo } from '../data/useClusterMemo.js';
 import { frameworkRows, safeHttpUrl, shortId, type FrameworkRow } from '../model/clusterRows.js';
-import { formatMem, formatNumber } from '../model/format.js';
-import { Connecting, fullTime, TonePill, type Tone } from './cluster/bits.js';
+import { Connecting } from '../components/Connecting.js';
+import { TonePill, type Tone } from '../components/TonePill.js';
+import { formatMem, formatNumber, fullTime, shownCount } from '../model/format.js';
 import { ClusterStyles } from './cluster/ClusterStyles.js';
 
 const STATUS_TONE: Record<FrameworkRow['status'], Tone> = { active: 'ok', inactive: 'warn', completed: 'muted' };
@@ -19,12 +21,7 @@ export function FrameworksView() {
   const feed = useFeed();
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<StatusFilter>('');
-  const state = feed?.state;
-  const version = feed?.version;
-  const rows = useMemo(() => {
-    void version;
-    return state ? frameworkRows(state) : [];
-  }, [state, version]);
+  const rows = useClusterMemo(frameworkRows, [], []);
   const shown = useMemo(() => rows.filter((r) => (status === '' || r.status === status) && matches(query, r.name, r.id, r.roles.join(' '), r.principal, r.user, r.hostname)), [rows, query, status]);
   if (!feed || !feed.state.subscribed) return <Connecting title="Frameworks" />;
   const count = (s: FrameworkRow['status']) => rows.filter((r) => r.status === s).length;
@@ -49,7 +46,7 @@ export function FrameworksView() {
           <option value="inactive">inactive</option>
           <option value="completed">completed</option>
         </select>
-        <span className="muted">{shown.length === rows.length ? `${rows.length} frameworks` : `${shown.length} of ${rows.length} frameworks`}</span>
+        <span className="muted">{shownCount(shown.length, rows.length, 'frameworks')}</span>
       </div>
       <VirtualTable rows={shown} columns={COLUMNS} rowKey={(r) => r.id} testId="frameworks-table" height={600} empty={rows.length === 0 ? 'No framework has registered with the master.' : 'No framework matches the filter.'} />
       <p className="cluster-note">Allocated is what a framework's tasks hold; offered is what it is being offered right now and has not answered.</p>

@@ -1,14 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { href } from '../components/router.js';
+import { Connecting } from '../components/Connecting.js';
+import { ErrorBanner } from '../components/ErrorBanner.js';
 import { StreamBadges } from '../components/StreamBadges.js';
+import { TonePill, type Tone } from '../components/TonePill.js';
 import { SearchBox, VirtualTable, type Column } from '../components/VirtualTable.js';
 import type { FeedSnapshot } from '../data/clusterFeeds.js';
 import { useConnection, useFeed } from '../data/consoleContext.js';
-import { formatMem, formatNumber } from '../model/format.js';
+import { useClusterMemo } from '../data/useClusterMemo.js';
+import { frameworkNames } from '../model/clusterRows.js';
+import { clockTime, formatMem, formatNumber, fullTime, shownCount } from '../model/format.js';
 import type { OfferCounts, OfferRow } from '../model/offerLog.js';
 import { countOutcomes, filterOffers, launchedText, outstandingOffers, OUTCOMES, tallyOffers, type LegacyMasterState, type OfferFilter, type OfferTally } from '../model/offerViews.js';
-import { clockTime, Connecting, ErrorBanner, fullTime, TonePill, type Tone } from './cluster/bits.js';
 import { ClusterStyles } from './cluster/ClusterStyles.js';
 import { WaitingApps } from './cluster/WaitingApps.js';
 
@@ -30,21 +34,10 @@ export function OffersView() {
       <ClusterStyles />
       <h1>Offers</h1>
       <StreamBadges />
-      {unsupported ? <OutstandingOffers feed={feed} /> : <OfferStream feed={feed} />}
+      {unsupported ? <OutstandingOffers /> : <OfferStream feed={feed} />}
       <WaitingApps />
     </section>
   );
-}
-
-/** useFrameworkNames maps framework ids to names, live and completed, memoised by the state's version. */
-function useFrameworkNames(feed: FeedSnapshot): Map<string, string> {
-  const { state, version } = feed;
-  return useMemo(() => {
-    void version;
-    const names = new Map<string, string>();
-    for (const m of [state.completedFrameworks, state.frameworks]) for (const [id, f] of m) names.set(id, f.framework_info.name);
-    return names;
-  }, [state, version]);
 }
 
 function OfferStream({ feed }: { feed: FeedSnapshot }) {
@@ -53,13 +46,13 @@ function OfferStream({ feed }: { feed: FeedSnapshot }) {
     void offersVersion;
     return offers.list();
   }, [offers, offersVersion]);
-  const names = useFrameworkNames(feed);
+  const names = useClusterMemo(frameworkNames, new Map<string, string>(), []);
   return <OfferList rows={rows} names={names} live />;
 }
 
-function OutstandingOffers({ feed }: { feed: FeedSnapshot }) {
+function OutstandingOffers() {
   const c = useConnection();
-  const names = useFrameworkNames(feed);
+  const names = useClusterMemo(frameworkNames, new Map<string, string>(), []);
   const q = useQuery({ queryKey: ['master-state-offers', c.id], queryFn: () => c.get<LegacyMasterState>({ kind: 'master' }, '/master/state'), refetchInterval: 10_000 });
   const rows = useMemo(() => (q.data ? outstandingOffers(q.data) : []), [q.data]);
   return (
@@ -68,7 +61,7 @@ function OutstandingOffers({ feed }: { feed: FeedSnapshot }) {
         This master has no offers stream (it is not a Plateau master), so the console cannot see offers being accepted, declined or rescinded. Showing the offers
         outstanding right now, read from <code>/master/state</code> every 10 s.
       </div>
-      {q.isError && <ErrorBanner what="the master's state" error={q.error} />}
+      {q.isError && <ErrorBanner what="the master's state" error={q.error} retrying />}
       {q.isPending ? <p className="empty" role="status">Loading outstanding offers…</p> : <OfferList rows={rows} names={names} live={false} />}
     </>
   );
@@ -120,7 +113,7 @@ function OfferList({ rows, names, live }: { rows: OfferRow[]; names: Map<string,
           </button>
         )}
         <span className="muted" data-testid="offers-shown">
-          {shown.length === rows.length ? `${rows.length} offers` : `${shown.length} of ${rows.length} offers`}
+          {shownCount(shown.length, rows.length, 'offers')}
         </span>
       </div>
       <VirtualTable

@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { clusterTotals } from '../model/clusterState.js';
-import { formatMem, formatNumber, shortState } from '../model/format.js';
-import { useConnection, useFeed } from '../data/consoleContext.js';
+import { Connecting } from '../components/Connecting.js';
 import { StreamBadges } from '../components/StreamBadges.js';
+import { useConnection, useFeed } from '../data/consoleContext.js';
+import { resourceText, shortState } from '../model/format.js';
 
 interface MasterStateSummary {
   version?: string;
@@ -21,7 +22,7 @@ export function OverviewView() {
   const c = useConnection();
   const feed = useFeed();
   const master = useQuery({ queryKey: ['master-version', c.id, c.summary.leader], queryFn: () => c.get<MasterStateSummary>({ kind: 'master' }, '/version'), refetchInterval: 30_000 });
-  if (!feed || !feed.state.subscribed) return <div className="empty">Connecting to the master's event stream…<StreamBadges /></div>;
+  if (!feed || !feed.state.subscribed) return <Connecting title="Overview" />;
   const totals = clusterTotals(feed.state);
   const res = totals.resources;
   const tasks = Object.entries(totals.tasksByState).sort((a, b) => b[1] - a[1]);
@@ -71,7 +72,7 @@ export function OverviewView() {
         <tbody>
           {(['cpus', 'mem', 'disk', 'gpus'] as const).map((n) => {
             const r = res[n];
-            const fmt = n === 'mem' || n === 'disk' ? formatMem : formatNumber;
+            const fmt = (v: number) => resourceText(n, v);
             const used = r.total > 0 ? (r.used / r.total) * 100 : 0;
             const offered = r.total > 0 ? (r.offered / r.total) * 100 : 0;
             return (

@@ -2,9 +2,13 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { HttpError } from '../channel/consoleChannel.js';
 import { StreamBadges } from '../components/StreamBadges.js';
-import { useConnection, useFeed, type CurrentConnection } from '../data/consoleContext.js';
+import { ErrorBanner } from '../components/ErrorBanner.js';
+import { TonePill } from '../components/TonePill.js';
+import { useConnection, type CurrentConnection } from '../data/consoleContext.js';
+import { useClusterMemo } from '../data/useClusterMemo.js';
+import { frameworkNames } from '../model/clusterRows.js';
+import { errorText, resourceText } from '../model/format.js';
 import { quotaLines, roleRows, type Quantities, type RoleRow, type WireQuotaStatus, type WireRole } from '../model/roles.js';
-import { ErrorBanner, errorText, resourceText, TonePill } from './cluster/bits.js';
 import { ClusterStyles } from './cluster/ClusterStyles.js';
 
 /**
@@ -14,25 +18,17 @@ import { ClusterStyles } from './cluster/ClusterStyles.js';
  */
 export function RolesView() {
   const c = useConnection();
-  const feed = useFeed();
   const roles = useQuery({ queryKey: ['master-roles', c.id], queryFn: () => c.get<{ roles?: WireRole[] }>({ kind: 'master' }, '/master/roles'), refetchInterval: 5000 });
   const quota = useQuery({ queryKey: ['master-quota', c.id], queryFn: () => loadQuota(c), refetchInterval: 15_000, retry: 1 });
   const rows = useMemo(() => roleRows(roles.data?.roles ?? [], quota.data), [roles.data, quota.data]);
-  const state = feed?.state;
-  const version = feed?.version;
-  const names = useMemo(() => {
-    void version;
-    const m = new Map<string, string>();
-    if (state) for (const fm of [state.completedFrameworks, state.frameworks]) for (const [id, f] of fm) m.set(id, f.framework_info.name);
-    return m;
-  }, [state, version]);
+  const names = useClusterMemo(frameworkNames, new Map<string, string>(), []);
   const withQuota = rows.filter((r) => r.quota);
   return (
     <section>
       <ClusterStyles />
       <h1>Roles &amp; quota</h1>
       <StreamBadges />
-      {roles.isError && <ErrorBanner what="the master's roles" error={roles.error} />}
+      {roles.isError && <ErrorBanner what="the master's roles" error={roles.error} retrying />}
       {roles.isPending ? (
         <p className="empty" role="status">
           Loading roles…
@@ -109,7 +105,7 @@ function RolesTable({ rows, names }: { rows: RoleRow[]; names: Map<string, strin
             <tr key={r.name} data-role={r.name}>
               <td className="mono">{r.name}</td>
               <td className="num">{r.weight}</td>
-              <td className="cluster-wrap" title={r.frameworks.join(', ')}>
+              <td className="view-wrap" title={r.frameworks.join(', ')}>
                 {fw.length > 0 ? fw.join(', ') : <span className="muted">none</span>}
               </td>
               {MAIN.map((n) => (

@@ -1,11 +1,13 @@
 import { useDeferredValue, useMemo, useState } from 'react';
-import { StreamBadges } from '../components/StreamBadges.js';
+import { Connecting } from '../components/Connecting.js';
 import { href, navigate } from '../components/router.js';
+import { TaskStatePill } from '../components/TaskStatePill.js';
 import { SearchBox, VirtualTable, type Column } from '../components/VirtualTable.js';
 import { useFeed, useNow } from '../data/consoleContext.js';
-import { formatAge, formatMem, formatNumber, shortState } from '../model/format.js';
+import { useClusterMemo } from '../data/useClusterMemo.js';
+import { formatAge, formatMem, formatNumber, fullTime, shownCount } from '../model/format.js';
+import { HAS_CONTAINER, rowMatches, taskRows, type TaskRow } from '../model/taskRows.js';
 import { AppsStyles } from './apps/AppsStyles.js';
-import { HAS_CONTAINER, rowMatches, taskRows, type TaskRow } from './apps/taskRows.js';
 
 /**
  * TasksView lists every task of the cluster from the master's event stream, live — any framework's, not only
@@ -20,11 +22,7 @@ export function TasksView() {
   const [stateFilter, setStateFilter] = useState('');
   const [withCompleted, setWithCompleted] = useState(false);
   const deferredQuery = useDeferredValue(query);
-  const state = feed?.state;
-  const version = feed?.version;
-
-  // The state is mutated in place: `version` is what says it moved.
-  const rows = useMemo(() => (state && version !== undefined ? taskRows(state, withCompleted) : []), [state, version, withCompleted]);
+  const rows = useClusterMemo((state) => taskRows(state, withCompleted), [], [withCompleted]);
   const stateCounts = useMemo(() => {
     const m = new Map<string, number>();
     for (const r of rows) m.set(r.state, (m.get(r.state) ?? 0) + 1);
@@ -55,24 +53,16 @@ export function TasksView() {
       },
       { key: 'name', header: 'Name', width: 'minmax(100px, 1fr)', render: (r) => <span title={r.name}>{r.name}</span> },
       { key: 'framework', header: 'Framework', width: '110px', render: (r) => <span title={r.frameworkId}>{r.framework}</span> },
-      { key: 'state', header: 'State', width: '120px', render: (r) => <span className={`pill state-${shortState(r.state)}`}>{r.state}</span> },
+      { key: 'state', header: 'State', width: '120px', render: (r) => <TaskStatePill state={r.state} /> },
       { key: 'agent', header: 'Agent', width: '110px', render: (r) => <span title={r.agentId}>{r.host}</span> },
       { key: 'cpus', header: 'CPUs', width: '56px', render: (r) => formatNumber(r.cpus) },
       { key: 'mem', header: 'Memory', width: '80px', render: (r) => formatMem(r.mem) },
-      { key: 'updated', header: 'Updated', width: '70px', render: (r) => (r.updated ? <span title={new Date(r.updated).toLocaleString()}>{formatAge(r.updated, now)} ago</span> : '–') },
+      { key: 'updated', header: 'Updated', width: '70px', render: (r) => (r.updated ? <span title={fullTime(r.updated)}>{formatAge(r.updated, now)} ago</span> : '–') },
     ],
     [now],
   );
 
-  if (!feed || !feed.state.subscribed) {
-    return (
-      <section>
-        <h1>Tasks</h1>
-        <div className="empty">Connecting to the master's event stream…</div>
-        <StreamBadges />
-      </section>
-    );
-  }
+  if (!feed || !feed.state.subscribed) return <Connecting title="Tasks" />;
   const live = feed.state.tasks.size;
   return (
     <section>
@@ -93,7 +83,7 @@ export function TasksView() {
           <input type="checkbox" checked={withCompleted} onChange={(e) => setWithCompleted(e.target.checked)} /> Show completed ({feed.state.completedTasks.size})
         </label>
         <span className="apps-count" aria-live="polite">
-          {shown.length === rows.length ? `${rows.length} tasks` : `${shown.length} of ${rows.length} tasks`}
+          {shownCount(shown.length, rows.length, 'tasks')}
         </span>
       </div>
       <VirtualTable

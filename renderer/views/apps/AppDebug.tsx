@@ -1,10 +1,13 @@
-import { useMemo } from 'react';
 import { useFeed } from '../../data/consoleContext.js';
+import { useClusterMemo } from '../../data/useClusterMemo.js';
 import type { MarathonApp } from '../../data/marathonQueries.js';
+import { TaskStatePill } from '../../components/TaskStatePill.js';
+import { agentHostname } from '../../model/clusterRows.js';
 import type { WireTask } from '../../model/clusterState.js';
-import { formatAge } from '../../model/format.js';
+import { formatAge, formatTime, fullTime } from '../../model/format.js';
+import type { WireQueueEntry } from '../../model/launchQueue.js';
+import { mesosTaskName } from '../../model/marathonModel.js';
 import { LaunchQueuePanel } from './LaunchQueue.js';
-import { formatTime, mesosTaskName, type QueueEntry } from './marathonModel.js';
 
 const RECENT = 20;
 
@@ -13,7 +16,7 @@ export function LastFailure({ app }: { app: MarathonApp }) {
   const f = app.lastTaskFailure;
   if (!f) return <p className="muted">No task of this app has failed since Marathon started.</p>;
   return (
-    <dl className="apps-kv" data-testid="last-failure">
+    <dl className="view-kv" data-testid="last-failure">
       <dt>State</dt>
       <dd>
         <span className="pill state-FAILED">{f.state}</span>
@@ -35,18 +38,19 @@ export function LastFailure({ app }: { app: MarathonApp }) {
  * declining offers (agent by agent), and the app's recently ended tasks as the Mesos master saw them, with each
  * one's final state, reason and message.
  */
-export function AppDebug({ app, queued, frameworkId, now }: { app: MarathonApp; queued: QueueEntry | undefined; frameworkId: string | undefined; now: number }) {
-  const feed = useFeed();
-  const version = feed?.version;
-  const state = feed?.state;
-  const ended = useMemo(() => {
-    if (!state || !frameworkId) return [];
-    const name = mesosTaskName(app.id);
-    const out: WireTask[] = [];
-    for (const t of state.completedTasks.values()) if (t.framework_id.value === frameworkId && t.name === name) out.push(t);
-    return out.slice(-RECENT).reverse();
-    // The state is mutated in place: `version` is what says it moved.
-  }, [state, version, frameworkId, app.id]);
+export function AppDebug({ app, queued, frameworkId, now }: { app: MarathonApp; queued: WireQueueEntry | undefined; frameworkId: string | undefined; now: number }) {
+  const state = useFeed()?.state;
+  const ended = useClusterMemo(
+    (s) => {
+      if (!frameworkId) return [];
+      const name = mesosTaskName(app.id);
+      const out: WireTask[] = [];
+      for (const t of s.completedTasks.values()) if (t.framework_id.value === frameworkId && t.name === name) out.push(t);
+      return out.slice(-RECENT).reverse();
+    },
+    [],
+    [frameworkId, app.id],
+  );
   return (
     <div>
       <h2>Last task failure</h2>
@@ -73,17 +77,17 @@ export function AppDebug({ app, queued, frameworkId, now }: { app: MarathonApp; 
           <tbody>
             {ended.map((t) => {
               const last = t.statuses?.at(-1);
-              const host = state?.agents.get(t.agent_id.value)?.agent_info.hostname ?? state?.removedAgents.get(t.agent_id.value)?.agent_info.hostname ?? t.agent_id.value;
+              const host = state ? agentHostname(state, t.agent_id.value) : t.agent_id.value;
               return (
                 <tr key={t.task_id.value} data-key={t.task_id.value}>
                   <td className="mono">{t.task_id.value}</td>
                   <td>
-                    <span className={`pill state-${t.state.replace(/^TASK_/, '')}`}>{t.state}</span>
+                    <TaskStatePill state={t.state} />
                   </td>
                   <td>{last?.reason ?? '–'}</td>
-                  <td className="apps-wrap mono">{last?.message ?? '–'}</td>
+                  <td className="view-wrap mono">{last?.message ?? '–'}</td>
                   <td>{host}</td>
-                  <td title={last?.timestamp ? new Date(last.timestamp * 1000).toLocaleString() : ''}>{last?.timestamp ? `${formatAge(last.timestamp * 1000, now)} ago` : '–'}</td>
+                  <td title={fullTime(last?.timestamp !== undefined ? last.timestamp * 1000 : undefined)}>{last?.timestamp ? `${formatAge(last.timestamp * 1000, now)} ago` : '–'}</td>
                 </tr>
               );
             })}

@@ -1,6 +1,7 @@
-import type { MarathonApp } from '../../data/marathonQueries.js';
+import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { href } from '../../components/router.js';
-import { appHealth, hasHealthChecks, marathonFailure, statusClass, type AppStatus, type MarathonDeployment } from './marathonModel.js';
+import type { MarathonApp } from '../../data/marathonQueries.js';
+import { appHealth, hasHealthChecks, statusClass, type AppStatus, type MarathonDeployment } from '../../model/marathonModel.js';
 
 /**
  * HealthBar draws an app's instances as one bar (healthy, unhealthy, running without a verdict, staged) with the
@@ -81,21 +82,22 @@ export function AppLink({ id }: { id: string }) {
   return <a href={href('apps', id)}>{id}</a>;
 }
 
-/** NoMarathon explains why a Marathon view is empty on a cluster without Marathon. */
-export function NoMarathon() {
+/** NoMarathon is a Marathon view (titled `title`) on a cluster without Marathon: it says why it is empty and where to fix that. */
+export function NoMarathon({ title }: { title: string }) {
   return (
-    <p className="empty">
-      This connection has no Marathon. Attach the cluster again with its Marathon URL on the <a href={href('connections')}>Connections</a> view.
-    </p>
+    <section>
+      <h1>{title}</h1>
+      <p className="empty">
+        This connection has no Marathon. Attach the cluster again with its Marathon URL on the <a href={href('connections')}>Connections</a> view.
+      </p>
+    </section>
   );
 }
 
 /** LoadError shows why a Marathon query failed, with a retry, so an error never passes for an empty list. */
 export function LoadError({ what, error, onRetry }: { what: string; error: unknown; onRetry?(): void }) {
-  const f = marathonFailure(error);
   return (
-    <div className="banner error" role="alert">
-      Could not load {what}: {f.message}
+    <ErrorBanner what={what} error={error}>
       {onRetry && (
         <>
           {' '}
@@ -104,6 +106,6 @@ export function LoadError({ what, error, onRetry }: { what: string; error: unkno
           </button>
         </>
       )}
-    </div>
+    </ErrorBanner>
   );
 }

@@ -5,9 +5,10 @@ import { VirtualTable, type Column } from '../../components/VirtualTable.js';
 import { marathonKey } from '../../data/clusterFeeds.js';
 import { useConnection, useFeed, useNow } from '../../data/consoleContext.js';
 import type { MarathonApp, MarathonTask } from '../../data/marathonQueries.js';
-import { formatAge, shortState } from '../../model/format.js';
+import { TaskStatePill } from '../../components/TaskStatePill.js';
+import { formatAge, formatShortTime, formatTime } from '../../model/format.js';
+import { appPath, isLocked, lastHealthy, marathonFailure, taskHealth } from '../../model/marathonModel.js';
 import { FailureView } from './Dialog.js';
-import { appPath, formatShortTime, formatTime, isLocked, lastHealthy, marathonFailure, taskHealth } from './marathonModel.js';
 
 interface KillRequest {
   taskId: string;
@@ -63,7 +64,7 @@ export function AppTasks({ app, frameworkId }: { app: MarathonApp; frameworkId: 
         key: 'state',
         header: 'State',
         width: '118px',
-        render: (t) => (t.state ? <span className={`pill state-${shortState(t.state)}`}>{t.state}</span> : <span className="muted">–</span>),
+        render: (t) => (t.state ? <TaskStatePill state={t.state} /> : <span className="muted">–</span>),
       },
       {
         key: 'health',

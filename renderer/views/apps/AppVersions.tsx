@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { useConnection, useNow } from '../../data/consoleContext.js';
 import type { MarathonApp } from '../../data/marathonQueries.js';
-import { formatAge } from '../../model/format.js';
+import { formatAge, formatTime } from '../../model/format.js';
+import { appPath, changedFields, definitionOf } from '../../model/marathonModel.js';
 import { LoadError } from './AppParts.js';
 import { ActionDialog } from './Dialog.js';
 import { useAppVersion, useAppVersions } from './marathonHooks.js';
-import { appPath, changedFields, definitionOf, formatTime } from './marathonModel.js';
 
 function VersionDiff({ app, version }: { app: MarathonApp; version: string }) {
   const v = useAppVersion(app.id, version);

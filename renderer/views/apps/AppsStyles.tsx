@@ -1,7 +1,8 @@
+import { ViewStyles } from '../../components/ViewStyles.js';
+
 /**
  * The few rules the Marathon views add to styles.css (health bars, dialogs, compact row buttons, link buttons,
- * the queue's reason table). React 19 hoists this `<style>` into the head once, however many views render it; it
- * uses only the theme's variables, so both themes follow.
+ * the queue's reason table); the rules they share with the cluster views are ViewStyles'.
  */
 const CSS = `
 .apps-btn { display: inline-flex; align-items: center; background: var(--panel-2); color: var(--text); border: 1px solid var(--border); border-radius: 5px; padding: 5px 10px; font: inherit; white-space: nowrap; }
@@ -20,7 +21,6 @@ button.apps-sm, .apps-btn.apps-sm { padding: 1px 7px; font-size: 12px; line-heig
 .apps-health .seg-staged { background: var(--warn); opacity: .7; }
 .apps-head { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; margin: 0 0 12px; }
 .apps-head h1 { margin: 0; word-break: break-all; }
-.apps-crumbs { margin: 0 0 6px; font-size: 12px; }
 .apps-dialog { width: min(520px, 92vw); }
 .apps-dialog.wide { width: min(900px, 94vw); }
 .apps-dialog h2 { margin: 0 0 12px; font-size: 16px; word-break: break-all; }
@@ -32,9 +32,6 @@ button.apps-sm, .apps-btn.apps-sm { padding: 1px 7px; font-size: 12px; line-heig
 .apps-failure ul { margin: 6px 0 0; padding-left: 18px; }
 .apps-failure code { color: inherit; }
 .apps-section { margin: 16px 0 0; }
-.apps-kv { display: grid; grid-template-columns: max-content 1fr; gap: 4px 14px; margin: 0; }
-.apps-kv dt { color: var(--muted); }
-.apps-kv dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 .apps-create { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 18px; align-items: start; max-width: 1200px; }
 @media (max-width: 900px) { .apps-create { grid-template-columns: minmax(0, 1fr); } }
 .apps-create .form { grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); }
@@ -44,11 +41,8 @@ button.apps-sm, .apps-btn.apps-sm { padding: 1px 7px; font-size: 12px; line-heig
 .apps-field-error { color: var(--bad); font-size: 12px; }
 .form label > input[aria-invalid='true'], textarea[aria-invalid='true'] { border-color: var(--bad); }
 .apps-hint { color: var(--muted); font-size: 12px; }
-.apps-reasons td.num, .apps-reasons th.num { text-align: right; }
 .apps-reasons tr.blocker td:first-child { font-weight: 600; }
 .apps-reasons td.help { white-space: normal; color: var(--muted); min-width: 240px; }
-.apps-reasons .bar { width: 120px; height: 8px; }
-.apps-reasons .bar .declined { background: var(--bad); }
 .apps-steps { list-style: none; margin: 6px 0 0; padding: 0; display: flex; flex-direction: column; gap: 2px; }
 .apps-steps li.current { color: var(--accent); font-weight: 600; }
 .apps-steps li.done { color: var(--muted); text-decoration: line-through; }
@@ -59,7 +53,6 @@ button.apps-sm, .apps-btn.apps-sm { padding: 1px 7px; font-size: 12px; line-heig
 .card.apps-alert { border-color: var(--warn); }
 .card.apps-bad { border-color: var(--bad); }
 .apps-card-text { overflow-wrap: anywhere; }
-table.grid td.apps-wrap { white-space: normal; overflow-wrap: anywhere; }
 table.grid tr.current-version td:first-child { color: var(--accent); }
 .vrow .cell-actions { display: flex; gap: 4px; }
 .healthy-text { color: var(--ok); }
@@ -67,14 +60,7 @@ table.grid tr.current-version td:first-child { color: var(--accent); }
 .apps-count { color: var(--muted); font-size: 12px; }
 `;
 
-/**
- * AppsStyles adds the Marathon views' rules to the document once; it exists because the build copies only
- * styles.css, which these views leave to the shell.
- */
+/** AppsStyles adds the Marathon views' rules (and the shared ones) to the document once, however many views render it. */
 export function AppsStyles() {
-  return (
-    <style href="plateau-apps-views" precedence="plateau-views">
-      {CSS}
-    </style>
-  );
+  return <ViewStyles sheet="plateau-apps-views" css={CSS} />;
 }

@@ -3,7 +3,7 @@ import { useEffect, useId, useRef, type FormEvent, type KeyboardEvent, type Reac
 import { createPortal } from 'react-dom';
 import { marathonKey } from '../../data/clusterFeeds.js';
 import { useConnection } from '../../data/consoleContext.js';
-import { explainError, isLocked, marathonFailure, type MarathonFailure } from './marathonModel.js';
+import { explainError, isLocked, marathonFailure, type MarathonFailure } from '../../model/marathonModel.js';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 

@@ -1,9 +1,22 @@
-import { useMemo } from 'react';
-import { useFeed } from '../../data/consoleContext.js';
-import { formatAge, formatMem, formatNumber } from '../../model/format.js';
-import { formatTime, largestAgent, mainBlocker, neverFits, reasonHelp, reasonTitle, type Capacity, type QueueEntry, type ReasonCount } from './marathonModel.js';
+import { DeclinedBar } from '../../components/DeclinedBar.js';
+import { useClusterMemo } from '../../data/useClusterMemo.js';
+import { formatAge, formatDuration, formatTime, resourceText } from '../../model/format.js';
+import {
+  backoffSeconds,
+  declinedPercent,
+  instanceAsks,
+  largestAgent,
+  mainBlocker,
+  neverFits,
+  NO_OFFER_CAUSES,
+  reasonHelp,
+  reasonTitle,
+  type Capacity,
+  type ReasonCount,
+  type WireQueueEntry,
+} from '../../model/launchQueue.js';
 
-const amount = (k: keyof Capacity, n: number) => (k === 'mem' || k === 'disk' ? formatMem(n) : `${formatNumber(n)} ${k === 'cpus' ? 'CPUs' : 'GPUs'}`);
+const amount = (k: keyof Capacity, n: number) => (k === 'mem' || k === 'disk' ? resourceText(k, n) : `${resourceText(k, n)} ${k === 'cpus' ? 'CPUs' : 'GPUs'}`);
 
 function ReasonTable({ title, rows }: { title: string; rows: readonly ReasonCount[] }) {
   const blocker = mainBlocker(rows);
@@ -22,7 +35,7 @@ function ReasonTable({ title, rows }: { title: string; rows: readonly ReasonCoun
         </thead>
         <tbody>
           {rows.map((r) => {
-            const share = r.processed > 0 ? (r.declined / r.processed) * 100 : 0;
+            const share = declinedPercent(r);
             return (
               <tr key={r.reason} className={r === blocker ? 'blocker' : ''} data-key={r.reason}>
                 <td title={r.reason}>
@@ -32,9 +45,7 @@ function ReasonTable({ title, rows }: { title: string; rows: readonly ReasonCoun
                 <td className="num">{r.processed}</td>
                 <td className={`num${r.declined > 0 ? ' unhealthy-text' : ''}`}>{r.declined}</td>
                 <td>
-                  <span className="bar" title={`${share.toFixed(0)}% of the offers checked were declined here`}>
-                    <span className="declined" style={{ width: `${share}%` }} />
-                  </span>
+                  <DeclinedBar percent={share} title={`${share.toFixed(0)}% of the offers checked were declined here`} />
                 </td>
               </tr>
             );
@@ -51,51 +62,39 @@ function ReasonTable({ title, rows }: { title: string; rows: readonly ReasonCoun
  * (role, constraints, CPUs, memory, disk, ports...: `processedOffersSummary`), what the app asks for, and with
  * `detailed`, the last declined offers agent by agent.
  */
-export function LaunchQueuePanel({ entry, now, detailed }: { entry: QueueEntry; now: number; detailed?: boolean }) {
-  const feed = useFeed();
-  const agents = feed?.state.agents;
-  const agentsVersion = feed?.version;
-  // The state is mutated in place: its version is what says the agents changed.
-  const largest = useMemo(() => (agents && agentsVersion !== undefined ? largestAgent(agents.values()) : undefined), [agents, agentsVersion]);
+export function LaunchQueuePanel({ entry, now, detailed }: { entry: WireQueueEntry; now: number; detailed?: boolean }) {
+  const largest = useClusterMemo((state) => largestAgent(state.agents.values()), undefined, []);
   const summary = entry.processedOffersSummary;
   const since = entry.since ? Date.parse(entry.since) : NaN;
-  const delayed = entry.delay && !entry.delay.overdue && entry.delay.timeLeftSeconds > 0;
+  const delay = backoffSeconds(entry);
+  const waiting = entry.count ?? 0;
+  const checked = summary?.processedOffersCount ?? 0;
   const lastRows = summary?.rejectSummaryLastOffers ?? [];
   const attemptRows = summary?.rejectSummaryLaunchAttempt ?? [];
   const blocker = mainBlocker(lastRows) ?? mainBlocker(attemptRows);
   const app = entry.app;
-  const asks = app
-    ? [
-        `${formatNumber(app.cpus)} CPUs`,
-        `${formatMem(app.mem ?? 0)} memory`,
-        app.disk ? `${formatMem(app.disk)} disk` : '',
-        app.gpus ? `${app.gpus} GPUs` : '',
-        (entry.role ?? app.role) ? `role ${entry.role ?? app.role}` : '',
-        (app.acceptedResourceRoles ?? []).length > 0 ? `accepted roles ${(app.acceptedResourceRoles ?? []).join(', ')}` : '',
-        (app.constraints ?? []).length > 0 ? `constraints ${(app.constraints ?? []).map((c) => c.join(':')).join(', ')}` : '',
-      ].filter(Boolean)
-    : [];
+  const asks = instanceAsks(entry);
   const tooBig = app ? neverFits({ cpus: app.cpus, mem: app.mem, disk: app.disk, gpus: app.gpus }, largest) : [];
   return (
-    <div className={`card ${delayed ? 'apps-bad' : 'apps-alert'}`} data-testid="launch-queue">
-      <h3>{delayed ? 'Delayed by backoff' : 'Waiting in the launch queue'}</h3>
+    <div className={`card ${delay > 0 ? 'apps-bad' : 'apps-alert'}`} data-testid="launch-queue">
+      <h3>{delay > 0 ? 'Delayed by backoff' : 'Waiting in the launch queue'}</h3>
       <p className="apps-card-text">
-        <strong>{entry.count}</strong> instance{entry.count === 1 ? '' : 's'} waiting to launch
+        <strong>{waiting}</strong> instance{waiting === 1 ? '' : 's'} waiting to launch
         {Number.isFinite(since) ? ` for ${formatAge(since, now)} (since ${formatTime(entry.since)})` : ''}.
-        {delayed && (
+        {delay > 0 && (
           <>
             {' '}
-            Marathon holds the next launch for <strong>{entry.delay?.timeLeftSeconds}s</strong> more because earlier tasks failed; fix the cause (see the last failure), then
+            Marathon holds the next launch for <strong>{formatDuration(delay)}</strong> more because earlier tasks failed; fix the cause (see the last failure), then
             use <em>Reset delay</em> to retry at once.
           </>
         )}
       </p>
       {summary && (
         <p className="apps-card-text">
-          Marathon checked <strong>{summary.processedOffersCount}</strong> offer{summary.processedOffersCount === 1 ? '' : 's'} for it;{' '}
-          <strong>{summary.unusedOffersCount}</strong> did not fit
+          Marathon checked <strong>{checked}</strong> offer{checked === 1 ? '' : 's'} for it;{' '}
+          <strong>{summary.unusedOffersCount ?? 0}</strong> did not fit
           {summary.lastUnusedOfferAt ? ` (the last at ${formatTime(summary.lastUnusedOfferAt)})` : ''}.
-          {summary.processedOffersCount === 0 && ' No offer has reached Marathon since: the cluster may have no free resources for its role, or they are offered to other frameworks.'}
+          {checked === 0 && ` No offer has reached Marathon since: ${NO_OFFER_CAUSES}.`}
         </p>
       )}
       {tooBig.length > 0 && (
@@ -126,10 +125,10 @@ export function LaunchQueuePanel({ entry, now, detailed }: { entry: QueueEntry; 
             </thead>
             <tbody>
               {(entry.lastUnusedOffers ?? []).map((u, i) => (
-                <tr key={`${u.offer.id}-${i}`}>
-                  <td title={u.offer.agentId}>{u.offer.hostname ?? u.offer.agentId ?? '–'}</td>
-                  <td className="apps-wrap">{u.reason.map(reasonTitle).join(', ') || '–'}</td>
-                  <td title={u.timestamp}>{formatAge(Date.parse(u.timestamp), now)} ago</td>
+                <tr key={`${u.offer?.id}-${i}`}>
+                  <td title={u.offer?.agentId}>{u.offer?.hostname ?? u.offer?.agentId ?? '–'}</td>
+                  <td className="view-wrap">{(u.reason ?? []).map(reasonTitle).join(', ') || '–'}</td>
+                  <td title={u.timestamp}>{u.timestamp ? `${formatAge(Date.parse(u.timestamp), now)} ago` : '–'}</td>
                 </tr>
               ))}
             </tbody>

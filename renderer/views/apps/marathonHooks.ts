@@ -2,7 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { marathonKey } from '../../data/clusterFeeds.js';
 import { useConnection } from '../../data/consoleContext.js';
 import { useQueue, type MarathonApp } from '../../data/marathonQueries.js';
-import { appPath, queueByApp, type MarathonDeployment, type MarathonInfo, type QueueEntry } from './marathonModel.js';
+import { queueByApp, type WireQueueEntry } from '../../model/launchQueue.js';
+import { appPath, type MarathonDeployment, type MarathonInfo } from '../../model/marathonModel.js';
 
 /** useApp reads one app with its tasks, counts, deployments and last failure; Marathon events refresh it. */
 export function useApp(appId: string) {
@@ -54,14 +55,13 @@ export function useAppVersion(appId: string, version: string | null) {
 /** useQueueIndex is the launch queue indexed by app id. */
 export function useQueueIndex() {
   const queue = useQueue();
-  const data = queue.data as QueueEntry[] | undefined;
-  return { query: queue, byApp: indexQueue(data) };
+  return { query: queue, byApp: indexQueue(queue.data) };
 }
 
-const queueCache = new WeakMap<object, Map<string, QueueEntry>>();
-const EMPTY_QUEUE = new Map<string, QueueEntry>();
+const queueCache = new WeakMap<object, Map<string, WireQueueEntry>>();
+const EMPTY_QUEUE = new Map<string, WireQueueEntry>();
 
-function indexQueue(data: QueueEntry[] | undefined): Map<string, QueueEntry> {
+function indexQueue(data: WireQueueEntry[] | undefined): Map<string, WireQueueEntry> {
   if (!data) return EMPTY_QUEUE;
   let m = queueCache.get(data);
   if (!m) {

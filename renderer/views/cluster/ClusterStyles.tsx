@@ -1,18 +1,13 @@
+import { ViewStyles } from '../../components/ViewStyles.js';
+
 /**
- * The few rules the cluster views (offers, agents, frameworks, roles, containers, events) add to styles.css: tone
- * pills, compact usage bars, chart colours, the expandable event list. React 19 hoists this `<style>` into the head
- * once however many views render it; only the theme's variables are used, so both themes follow.
+ * The few rules the cluster views (offers, agents, frameworks, roles, containers, events) add to styles.css:
+ * outcome counts, compact usage bars, chart colours, the expandable event list; the rules they share with the
+ * Marathon views are ViewStyles'.
  */
 const CSS = `
-.pill.tone-ok { color: var(--ok); border-color: var(--ok); }
-.pill.tone-warn { color: var(--warn); border-color: var(--warn); }
-.pill.tone-bad { color: var(--bad); border-color: var(--bad); }
-.pill.tone-accent { color: var(--accent); border-color: var(--accent); }
-.pill.tone-offered { color: var(--offered); border-color: var(--offered); }
-.pill.tone-muted { color: var(--muted); }
 .cluster-head { display: flex; align-items: baseline; gap: 12px; flex-wrap: wrap; margin: 0 0 10px; }
 .cluster-head h1 { margin: 0; overflow-wrap: anywhere; }
-.cluster-crumbs { margin: 0 0 6px; font-size: 12px; }
 .cluster-counts { display: flex; gap: 8px; flex-wrap: wrap; margin: 0 0 12px; }
 .cluster-counts button { display: flex; flex-direction: column; align-items: flex-start; min-width: 104px; padding: 6px 12px; background: var(--panel); border-radius: 8px; }
 .cluster-counts button[aria-pressed='true'] { border-color: var(--accent); box-shadow: inset 0 0 0 1px var(--accent); }
@@ -27,23 +22,14 @@ const CSS = `
 .cluster-usage .text { overflow: hidden; text-overflow: ellipsis; }
 .cluster-split { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 14px; align-items: start; }
 .cluster-split h2 { margin-top: 8px; }
-table.grid td.num, table.grid th.num { text-align: right; font-variant-numeric: tabular-nums; }
-table.grid td.cluster-wrap { white-space: normal; overflow-wrap: anywhere; }
 table.grid tr.cluster-selected td { background: var(--panel-2); }
-.vrow .num { text-align: right; font-variant-numeric: tabular-nums; }
 .cluster-linkbtn { background: none; border: 0; padding: 0; color: var(--accent); cursor: pointer; font: inherit; text-align: left; }
 .cluster-linkbtn:hover { text-decoration: underline; }
-.cluster-kv { display: grid; grid-template-columns: max-content 1fr; gap: 4px 14px; margin: 0; }
-.cluster-kv dt { color: var(--muted); }
-.cluster-kv dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 .cluster-queue { display: flex; flex-direction: column; gap: 12px; }
 .cluster-queue .card h3 { text-transform: none; letter-spacing: 0; font-size: 14px; color: var(--text); }
 .cluster-queue .headline { margin: 2px 0 8px; }
-.cluster-queue table.grid { margin-top: 6px; }
+.cluster-queue table.grid { margin-top: 6px; table-layout: fixed; }
 .cluster-queue td.why { white-space: normal; min-width: 260px; }
-.cluster-queue .bar { width: 120px; height: 8px; }
-.cluster-queue .bar .declined { background: var(--bad); }
-.cluster-queue table.grid { table-layout: fixed; }
 .cluster-queue th.reason { width: 210px; }
 .cluster-queue th.declined { width: 96px; }
 .cluster-queue th.share { width: 150px; }
@@ -89,11 +75,7 @@ pre.log.cluster-log { max-height: 420px; min-height: 120px; }
 .cluster-note { color: var(--muted); font-size: 12px; margin: 4px 0 10px; }
 `;
 
-/** ClusterStyles adds the cluster views' rules to the document once. */
+/** ClusterStyles adds the cluster views' rules (and the shared ones) to the document once, however many views render it. */
 export function ClusterStyles() {
-  return (
-    <style href="plateau-cluster-views" precedence="plateau-views">
-      {CSS}
-    </style>
-  );
+  return <ViewStyles sheet="plateau-cluster-views" css={CSS} />;
 }

@@ -1,8 +1,8 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { TabList } from '../../components/TabList.js';
 import { useConnection } from '../../data/consoleContext.js';
-import { formatBytes } from '../../model/format.js';
+import { errorText, formatBytes } from '../../model/format.js';
 import { appendChunk, isFullPage, startTail, TAIL_WINDOW, type ReadChunk, type TailState } from '../../model/logTail.js';
-import { errorText } from './bits.js';
 
 const POLL_MS = 2000;
 /** MAX_PAGES bounds how many pages one poll reads when a file grows fast. */
@@ -87,31 +87,20 @@ export const SandboxLogs = memo(function SandboxLogs({ agentId, directory, follo
     <section aria-labelledby="sandbox-logs" data-testid="sandbox-logs">
       <h2 id="sandbox-logs">Sandbox logs</h2>
       <div className="cluster-log-head">
-        <div className="tabs" role="tablist" aria-label="Sandbox files">
-          {FILES.map((f) => (
-            <button
-              key={f}
-              type="button"
-              role="tab"
-              id={`log-tab-${f}`}
-              aria-selected={tab === f}
-              aria-controls={`log-panel-${f}`}
-              className={tab === f ? 'active' : undefined}
-              onClick={() => setTab(f)}
-              onKeyDown={(e) => {
-                if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-                  const next = FILES[(FILES.indexOf(f) + 1) % FILES.length] as FileName;
-                  setTab(next);
-                  document.getElementById(`log-tab-${next}`)?.focus();
-                }
-              }}
-              tabIndex={tab === f ? 0 : -1}
-            >
+        <TabList
+          tabs={FILES}
+          selected={tab}
+          onSelect={setTab}
+          label="Sandbox files"
+          idOf={(f) => `log-tab-${f}`}
+          panelOf={(f) => `log-panel-${f}`}
+          render={(f) => (
+            <>
               {f}
               {tails[f].state ? <span className="muted"> ({formatBytes(tails[f].state?.offset)})</span> : null}
-            </button>
-          ))}
-        </div>
+            </>
+          )}
+        />
         <span className="muted mono" title={directory}>
           {follow ? 'following, every 2 s' : 'not following: the container ended'}
         </span>

@@ -2,8 +2,7 @@ import { memo, useMemo, useRef } from 'react';
 import { Area, AreaChart, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import { byteTicks, percentTicks, timeTicks } from '../../model/chartTicks.js';
 import type { Point } from '../../model/downsample.js';
-import { formatBytes, formatNumber } from '../../model/format.js';
-import { clockTime } from './bits.js';
+import { clockTime, formatBytes, formatNumber } from '../../model/format.js';
 
 const HEIGHT = 180;
 const MARGIN = { top: 10, right: 26, bottom: 0, left: 4 };

@@ -1,9 +1,12 @@
 import { useMemo } from 'react';
+import { DeclinedBar } from '../../components/DeclinedBar.js';
+import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { href } from '../../components/router.js';
+import { TonePill } from '../../components/TonePill.js';
 import { useConnection, useNow } from '../../data/consoleContext.js';
 import { useQueue } from '../../data/marathonQueries.js';
-import { duration, queueRows, type QueueRow, type WireQueueEntry } from '../../model/launchQueue.js';
-import { ErrorBanner, TonePill } from './bits.js';
+import { formatDuration } from '../../model/format.js';
+import { declinedPercent, queueRows, type QueueRow } from '../../model/launchQueue.js';
 
 /**
  * WaitingApps answers "why are apps waiting?" under the offers: for every app in Marathon's launch queue, how many
@@ -14,16 +17,16 @@ export function WaitingApps() {
   const c = useConnection();
   const queue = useQueue();
   const now = useNow(5000);
-  const rows = useMemo(() => queueRows((queue.data ?? []) as WireQueueEntry[], now), [queue.data, now]);
+  const rows = useMemo(() => queueRows(queue.data ?? [], now), [queue.data, now]);
   let body;
   if (c.summary.marathon === undefined) body = <p className="empty">This connection has no Marathon, so there is no launch queue to explain.</p>;
   else if (queue.isPending) body = <p className="empty" role="status">Loading Marathon's launch queue…</p>;
-  else if (queue.isError && !queue.data) body = <ErrorBanner what="Marathon's launch queue" error={queue.error} />;
+  else if (queue.isError && !queue.data) body = <ErrorBanner what="Marathon's launch queue" error={queue.error} retrying />;
   else if (rows.length === 0) body = <p className="empty">No app is waiting for resources: Marathon's launch queue is empty.</p>;
   else
     body = (
       <div className="cluster-queue">
-        {queue.isError && <ErrorBanner what="Marathon's launch queue" error={queue.error} />}
+        {queue.isError && <ErrorBanner what="Marathon's launch queue" error={queue.error} retrying />}
         {rows.map((r) => (
           <QueueCard key={r.id} row={r} />
         ))}
@@ -45,7 +48,7 @@ function QueueCard({ row }: { row: QueueRow }) {
         <TonePill tone="warn">{row.waiting} waiting</TonePill>
         {row.delaySeconds > 0 && (
           <TonePill tone="bad" title="Marathon backs off after failed launches">
-            delayed {duration(row.delaySeconds)}
+            delayed {formatDuration(row.delaySeconds)}
           </TonePill>
         )}
         {row.role && <span className="muted">role {row.role}</span>}
@@ -66,7 +69,7 @@ function QueueCard({ row }: { row: QueueRow }) {
           </thead>
           <tbody>
             {row.reasons.map((r) => {
-              const pct = r.processed > 0 ? (r.declined / r.processed) * 100 : 0;
+              const pct = declinedPercent(r);
               return (
                 <tr key={r.reason} data-reason={r.reason}>
                   <td className="mono">{r.reason}</td>
@@ -75,9 +78,7 @@ function QueueCard({ row }: { row: QueueRow }) {
                     {r.processed > 0 ? ` / ${r.processed}` : ''}
                   </td>
                   <td>
-                    <div className="bar" title={`${pct.toFixed(0)}% of the offers seen`} aria-hidden="true">
-                      <span className="declined" style={{ width: `${pct}%` }} />
-                    </div>
+                    <DeclinedBar percent={pct} title={`${pct.toFixed(0)}% of the offers seen`} />
                   </td>
                   <td className="why">{r.text}</td>
                 </tr>

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { agentResourceLines, agentRows, containerIdOf, executorIdOf, findTask, frameworkRows, safeHttpUrl, shortId, tasksOnAgent } from '../../../renderer/model/clusterRows.js';
+import { agentHostname, agentResourceLines, agentRows, containerIdOf, executorIdOf, findTask, frameworkName, frameworkNames, frameworkRows, safeHttpUrl, shortId, tasksOnAgent } from '../../../renderer/model/clusterRows.js';
 import { applyOperatorEvent, emptyClusterState, type WireAgent, type WireFramework, type WireTask } from '../../../renderer/model/clusterState.js';
+import { subscribedState } from './subscribedState.js';
 
 const res = (name: string, value: number) => ({ name, type: 'SCALAR', scalar: { value } });
 const ports = (begin: number, end: number) => ({ name: 'ports', type: 'RANGES', ranges: { range: [{ begin, end }] } });
@@ -18,18 +19,11 @@ const task = (id: string, agentId: string, state = 'TASK_RUNNING', extra: Partia
 const framework = (id: string, name: string, extra: Partial<WireFramework> = {}): WireFramework => ({ framework_info: { id: { value: id }, name, roles: ['web', 'batch'], principal: 'p', user: 'u', hostname: 'h', webui_url: 'http://h:8080' }, active: true, connected: true, allocated_resources: [res('cpus', 1)], ...extra });
 
 function state() {
-  const s = emptyClusterState();
-  applyOperatorEvent(s, {
-    type: 'SUBSCRIBED',
-    subscribed: {
-      get_state: {
-        get_agents: { agents: [agent('M-S10', 'b10'), agent('M-S2', 'b2'), agent('M-S3', 'a1', { active: false })] },
-        get_frameworks: { frameworks: [framework('F1', 'marathon'), framework('F2', 'idle', { active: false, connected: false })], completed_frameworks: [framework('F0', 'old')] },
-        get_tasks: { tasks: [task('web.1', 'M-S2'), task('web.2', 'M-S2', 'TASK_STAGING'), task('db.1', 'M-S10')], completed_tasks: [task('web.0', 'M-S2', 'TASK_FAILED')] },
-      },
-    },
+  return subscribedState({
+    get_agents: { agents: [agent('M-S10', 'b10'), agent('M-S2', 'b2'), agent('M-S3', 'a1', { active: false })] },
+    get_frameworks: { frameworks: [framework('F1', 'marathon'), framework('F2', 'idle', { active: false, connected: false })], completed_frameworks: [framework('F0', 'old')] },
+    get_tasks: { tasks: [task('web.1', 'M-S2'), task('web.2', 'M-S2', 'TASK_STAGING'), task('db.1', 'M-S10')], completed_tasks: [task('web.0', 'M-S2', 'TASK_FAILED')] },
   });
-  return s;
 }
 
 describe('agentRows', () => {
@@ -100,6 +94,22 @@ describe('frameworkRows', () => {
     applyOperatorEvent(s, { type: 'FRAMEWORK_ADDED', framework_added: { framework: { framework_info: { id: { value: 'X' }, name: 'x', role: 'ops' }, active: true, connected: true } } });
     applyOperatorEvent(s, { type: 'FRAMEWORK_ADDED', framework_added: { framework: { framework_info: { id: { value: 'Y' }, name: 'y' }, active: true, connected: true } } });
     assert.deepEqual(frameworkRows(s).map((r) => r.roles), [['ops'], ['*']], 'role, then the default role');
+  });
+});
+
+describe('agentHostname, frameworkName and frameworkNames', () => {
+  it('name agents, registered or removed, and fall back to the id', () => {
+    const s = state();
+    applyOperatorEvent(s, { type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: 'M-S3' } } });
+    assert.deepEqual(['M-S2', 'M-S3', 'M-S99'].map((id) => agentHostname(s, id)), ['b2', 'a1', 'M-S99'], 'registered, removed, unknown');
+  });
+
+  it('name frameworks, live or completed, and fall back to the id', () => {
+    const s = state();
+    assert.deepEqual(['F1', 'F0', 'F9'].map((id) => frameworkName(s, id)), ['marathon', 'old', 'F9'], 'live, completed, unknown');
+    assert.deepEqual([...frameworkNames(s)].sort(), [['F0', 'old'], ['F1', 'marathon'], ['F2', 'idle']], 'every known framework');
+    s.completedFrameworks.set('F1', framework('F1', 'marathon-before'));
+    assert.equal(frameworkNames(s).get('F1'), 'marathon', 'a live framework wins over a completed one of the same id');
   });
 });
 
