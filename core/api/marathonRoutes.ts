@@ -1,5 +1,7 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appJson } from '../protocol/marathon/appJson.js';
+import { printJsonYielding } from './yieldingJson.js';
 import type { AppDefinition } from '../protocol/marathon/appDefinition.js';
 import { isoTimestamp } from '../protocol/marathon/appConfig.js';
 import { appNotFound, INVALID_JSON, type Rejection } from '../protocol/marathon/errors.js';
@@ -24,9 +26,10 @@ const SUFFIXES = ['restart', 'tasks', 'versions'] as const;
  */
 export function registerMarathonRoutes(app: FastifyInstance, marathon: MarathonService): void {
   const leader = () => `${marathon.config.hostname}:${marathon.config.http_port}`;
-  app.addHook('onSend', async (_req, reply, payload) => {
+  // A callback hook rather than an async one: it runs for every answer, and a promise each is pure overhead.
+  app.addHook('onSend', (_req, reply, payload, done) => {
     reply.header('X-Marathon-Leader', `http://${leader()}`);
-    return payload;
+    done(null, payload);
   });
 
   app.get('/ping', (_req, reply) => reply.type('text/plain').send('pong'));
@@ -55,7 +58,10 @@ export function registerMarathonRoutes(app: FastifyInstance, marathon: MarathonS
   app.get('/v2/leader', (_req, reply) => reply.send({ leader: leader() }));
   app.get('/metrics', (_req, reply) => reply.send(metricsJson(marathon)));
 
-  app.get('/v2/apps', (req, reply) => reply.send({ apps: filterApps(marathon.apps(), req.query as Query).map((a) => appInfo(marathon, a, embeds(req.query as Query, 'apps.'))) }));
+  app.get('/v2/apps', (req, reply) => {
+    const apps = filterApps(marathon.apps(), req.query as Query).map((a) => appInfo(marathon, a, embeds(req.query as Query, 'apps.')));
+    return sendTasks(reply, { apps }, taskCount(apps));
+  });
   app.post('/v2/apps', (req, reply) =>
     change(reply, async () => {
       const result = await marathon.createApp(parseBody(req), flag(req.query as Query, 'force'), originOf(req));
@@ -73,7 +79,7 @@ export function registerMarathonRoutes(app: FastifyInstance, marathon: MarathonS
   app.get('/v2/tasks', (req, reply) => {
     const status = ([] as string[]).concat((req.query as Query).status ?? [], (req.query as Query)['status[]'] ?? []);
     const tasks = launched(marathon).filter((i) => status.length === 0 || status.some((s) => i.state === `TASK_${s.toUpperCase()}`));
-    return reply.send({ tasks: tasks.map(taskJson) });
+    return sendTasks(reply, { tasks: tasks.map(taskJson) }, tasks.length);
   });
   app.post('/v2/tasks/delete', (req, reply) =>
     change(reply, async () => {
@@ -112,7 +118,10 @@ export function registerMarathonRoutes(app: FastifyInstance, marathon: MarathonS
     return reply.code(204).send();
   });
 
-  app.get('/v2/groups', (req, reply) => reply.send(groupJson(marathon, marathon.root, embeds(req.query as Query, 'group.'))));
+  app.get('/v2/groups', (req, reply) => {
+    const json = groupJson(marathon, marathon.root, embeds(req.query as Query, 'group.'));
+    return sendTasks(reply, json, groupTaskCount(json));
+  });
   app.get('/v2/groups/*', async (req, reply) => {
     const path = (req.params as { '*': string })['*'];
     const segments = path.split('/').filter((x) => x !== '');
@@ -125,7 +134,8 @@ export function registerMarathonRoutes(app: FastifyInstance, marathon: MarathonS
     const id = canonicalId(path);
     const group = findGroup(marathon.root, id);
     if (!group) return reply.code(404).send({ message: `Group '${id}' does not exist` });
-    return reply.send(groupJson(marathon, group, embeds(req.query as Query, 'group.')));
+    const json = groupJson(marathon, group, embeds(req.query as Query, 'group.'));
+    return sendTasks(reply, json, groupTaskCount(json));
   });
   const createGroup = (req: FastifyRequest, reply: FastifyReply, base: string) =>
     change(reply, async () => {
@@ -225,23 +235,80 @@ function matchesLabels(labels: Record<string, string>, selector: string): boolea
   });
 }
 
+// An app definition never changes (a change is a new definition), so its JSON is written once.
+const appJsonOf = new WeakMap<AppDefinition, Record<string, unknown>>();
+
+function cachedAppJson(app: AppDefinition): Record<string, unknown> {
+  let json = appJsonOf.get(app);
+  if (!json) appJsonOf.set(app, (json = appJson(app)));
+  return json;
+}
+
 /** appInfo renders an app with its task counts and, when embedded, its tasks and last failure. */
 function appInfo(marathon: MarathonService, app: AppDefinition, embed: Set<string>, always = false): Record<string, unknown> {
-  const instances = marathon.scheduler.instancesOf(app.id);
-  const hc = app.healthChecks.filter((h) => ['HTTP', 'HTTPS', 'TCP'].includes(h.protocol)).length;
+  let hc = 0;
+  for (const h of app.healthChecks) if (h.protocol === 'HTTP' || h.protocol === 'HTTPS' || h.protocol === 'TCP') hc++;
   const mesosCheck = app.healthChecks.some(isMesosRunCheck);
-  const live = instances.filter((i) => i.condition !== 'Scheduled' && i.condition !== 'Provisioned' && isActive(i));
+  const checked = hc > 0 || mesosCheck;
+  // One pass over the app's instances counts what the answer reports and keeps the launched, active ones.
+  const live: InstanceRecord[] = [];
+  let staged = 0;
+  let running = 0;
+  let healthy = 0;
+  let unhealthy = 0;
+  for (const i of marathon.scheduler.eachInstanceOf(app.id)) {
+    if (i.condition === 'Scheduled' || i.condition === 'Provisioned' || !isActive(i)) continue;
+    live.push(i);
+    if (i.state === 'TASK_STAGING' || i.state === 'TASK_STARTING') staged++;
+    else if (i.state === 'TASK_RUNNING') running++;
+    if (checked) {
+      if (isHealthy(i, hc, mesosCheck)) healthy++;
+      else if (i.condition === 'Running') unhealthy++;
+    }
+  }
   const failure = marathon.scheduler.lastFailures.get(app.id);
-  return {
-    ...appJson(app),
-    tasksStaged: live.filter((i) => i.state === 'TASK_STAGING' || i.state === 'TASK_STARTING').length,
-    tasksRunning: live.filter((i) => i.state === 'TASK_RUNNING').length,
-    tasksHealthy: hc > 0 || mesosCheck ? live.filter((i) => isHealthy(i, hc, mesosCheck)).length : 0,
-    tasksUnhealthy: hc > 0 || mesosCheck ? live.filter((i) => i.condition === 'Running' && !isHealthy(i, hc, mesosCheck)).length : 0,
-    deployments: marathon.deployments.lockedBy(app.id).map((id) => ({ id })),
-    ...(always || embed.has('tasks') ? { tasks: live.map(taskJson) } : {}),
-    ...((always || embed.has('lastTaskFailure')) && failure ? { lastTaskFailure: failure } : {}),
-  };
+  // The app's fields are copied one by one: spreading an object of this many keys costs several times more.
+  const info: Record<string, unknown> = {};
+  const json = cachedAppJson(app);
+  for (const key in json) info[key] = json[key];
+  info.tasksStaged = staged;
+  info.tasksRunning = running;
+  info.tasksHealthy = healthy;
+  info.tasksUnhealthy = unhealthy;
+  info.deployments = marathon.deployments.lockedBy(app.id).map((id) => ({ id }));
+  if (always || embed.has('tasks')) info.tasks = live.map(taskJson);
+  if ((always || embed.has('lastTaskFailure')) && failure) info.lastTaskFailure = failure;
+  return info;
+}
+
+/** LARGE_ANSWER is the number of tasks from which an answer is printed in slices (`printJsonYielding`). */
+const LARGE_ANSWER = 1000;
+
+/**
+ * sendTasks answers `body`, which embeds `tasks` tasks: a small answer goes out as any other; a large one is
+ * printed in slices between which the event loop serves other requests, and written chunk by chunk as the
+ * connection takes them, with the same status, headers (Content-Length included) and bytes.
+ */
+async function sendTasks(reply: FastifyReply, body: object, tasks: number): Promise<FastifyReply> {
+  if (tasks < LARGE_ANSWER) return reply.send(body);
+  const chunks = await printJsonYielding(body);
+  let length = 0;
+  for (const c of chunks) length += c.length;
+  return reply.type('application/json; charset=utf-8').header('Content-Length', length).send(Readable.from(chunks));
+}
+
+/** groupTaskCount counts the tasks embedded in a group answer (`groupJson` with `apps.tasks`). */
+function groupTaskCount(group: Record<string, unknown>): number {
+  let n = taskCount(group.apps as Array<Record<string, unknown>>);
+  for (const g of group.groups as Array<Record<string, unknown>>) n += groupTaskCount(g);
+  return n;
+}
+
+/** taskCount counts the tasks embedded in app answers (`appInfo`). */
+function taskCount(apps: Array<Record<string, unknown>>): number {
+  let n = 0;
+  for (const a of apps) n += (a.tasks as unknown[] | undefined)?.length ?? 0;
+  return n;
 }
 
 async function appsWildcard(marathon: MarathonService, req: FastifyRequest, reply: FastifyReply, method: string): Promise<unknown> {
@@ -262,7 +329,8 @@ async function appsWildcard(marathon: MarathonService, req: FastifyRequest, repl
   const appId = canonicalId(segments.join('/'));
   if (method === 'GET' && segments.at(-1) === '*') {
     const groupId = canonicalId(segments.slice(0, -1).join('/'));
-    return reply.send({ '*': marathon.apps().filter((a) => a.id.startsWith(`${groupId === '/' ? '' : groupId}/`)).map((a) => appInfo(marathon, a, new Set(), true)) });
+    const apps = marathon.apps().filter((a) => a.id.startsWith(`${groupId === '/' ? '' : groupId}/`)).map((a) => appInfo(marathon, a, new Set(), true));
+    return sendTasks(reply, { '*': apps }, taskCount(apps));
   }
   const app = marathon.app(appId);
   if (method === 'PUT' && suffix === undefined) {
@@ -277,10 +345,16 @@ async function appsWildcard(marathon: MarathonService, req: FastifyRequest, repl
     return change(reply, async () => deploymentResult(reply, await marathon.updateApp(appId, parseBody(req), { force: flag(q, 'force'), partial: true, origin: originOf(req) })));
   }
   if (!app) return reply.code(404).send(appNotFound(appId).body);
-  if (method === 'GET' && suffix === undefined) return reply.send({ app: appInfo(marathon, app, embeds(q, 'app.'), true) });
+  if (method === 'GET' && suffix === undefined) {
+    const info = appInfo(marathon, app, embeds(q, 'app.'), true);
+    return sendTasks(reply, { app: info }, taskCount([info]));
+  }
   if (method === 'DELETE' && suffix === undefined) return change(reply, async () => deploymentResult(reply, await marathon.deleteApp(appId, flag(q, 'force', true))));
   if (method === 'POST' && suffix === 'restart') return change(reply, async () => deploymentResult(reply, await marathon.restartApp(appId, flag(q, 'force'))));
-  if (method === 'GET' && suffix === 'tasks') return reply.send({ tasks: launched(marathon).filter((i) => i.appId === app.id).map(taskJson) });
+  if (method === 'GET' && suffix === 'tasks') {
+    const tasks = launched(marathon).filter((i) => i.appId === app.id);
+    return sendTasks(reply, { tasks: tasks.map(taskJson) }, tasks.length);
+  }
   if (method === 'DELETE' && suffix === 'tasks') {
     return change(reply, async () => {
       const result = await marathon.killTasks(app.id, rest ? [rest] : undefined, { scale: flag(q, 'scale'), wipe: flag(q, 'wipe'), force: flag(q, 'force'), ...(typeof q.host === 'string' ? { host: q.host } : {}) });

@@ -64,21 +64,23 @@ function strip<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** discoveryPort adds one port to a task's discovery info. */
+function discoveryPort(ports: Array<Record<string, unknown>>, name: string | undefined, labels: Record<string, string>, protocol: string, number: number): void {
+  ports.push(strip({ number, name, protocol, labels: Object.keys(labels).length > 0 ? toLabels(labels) : undefined }));
+}
+
 /** discoveryInfo describes the task's ports for service discovery (`PortDiscovery.generateForApp`). */
 export function discoveryInfo(app: AppDefinition, hostPorts: ReadonlyArray<number | undefined>): Record<string, unknown> {
   const ports: Array<Record<string, unknown>> = [];
-  const port = (name: string | undefined, labels: Record<string, string>, protocol: string, number: number): void => {
-    ports.push(strip({ number, name, protocol, labels: Object.keys(labels).length > 0 ? toLabels(labels) : undefined }));
-  };
   if (!hasHostNetworking(app)) {
     const containerNetworks = app.networks.filter((n) => n.mode === 'container').map((n) => n.name ?? '');
     (app.container?.portMappings ?? []).forEach((m, i) => {
       const host = hostPorts[i];
       for (const protocol of m.protocol.split(',')) {
-        if (host !== undefined) port(m.name, { ...m.labels, 'network-scope': 'host' }, protocol, host);
+        if (host !== undefined) discoveryPort(ports, m.name, { ...m.labels, 'network-scope': 'host' }, protocol, host);
         else {
           const names = m.networkNames.length > 0 ? m.networkNames : containerNetworks;
-          for (const networkName of names) port(m.name, { ...m.labels, 'network-scope': 'container', 'network-name': networkName }, protocol, m.containerPort);
+          for (const networkName of names) discoveryPort(ports, m.name, { ...m.labels, 'network-scope': 'container', 'network-name': networkName }, protocol, m.containerPort);
         }
       }
     });
@@ -86,7 +88,7 @@ export function discoveryInfo(app: AppDefinition, hostPorts: ReadonlyArray<numbe
     (app.portDefinitions ?? []).forEach((d, i) => {
       const host = hostPorts[i];
       if (host === undefined) return;
-      for (const protocol of d.protocol.split(',')) port(d.name, d.labels, protocol, host);
+      for (const protocol of d.protocol.split(',')) discoveryPort(ports, d.name, d.labels, protocol, host);
     });
   }
   return { visibility: 'FRAMEWORK', name: toHostname(app.id), ports: { ports } };

@@ -49,22 +49,13 @@ export function portsEnv(requested: readonly PortRequest[], hostPorts: ReadonlyA
   const env: Record<string, string> = {};
   const generated = new Map<number, number>();
   const consumed = new Set<number>([...requested.map((r) => r.port), ...hostPorts.filter((p): p is number => p !== undefined)]);
-  const nextContainerPort = (): number => {
-    for (;;) {
-      const p = Math.floor(rng.next() * (65535 - 1024)) + 1025;
-      if (!consumed.has(p)) {
-        consumed.add(p);
-        return p;
-      }
-    }
-  };
   hostPorts.forEach((hostPort, i) => {
     if (hostPort !== undefined) env[`PORT${i}`] = String(hostPort);
     else {
       const req = requested[i];
       if (req === undefined) return;
       if (req.port === 0) {
-        const p = nextContainerPort();
+        const p = nextContainerPort(consumed, rng);
         generated.set(i, p);
         env[`PORT${i}`] = String(p);
       } else env[`PORT${i}`] = String(req.port);
@@ -90,6 +81,17 @@ export function portsEnv(requested: readonly PortRequest[], hostPorts: ReadonlyA
   if (assigned.length > 0) env.PORT = String(assigned[0]);
   env.PORTS = assigned.join(',');
   return env;
+}
+
+/** nextContainerPort draws a random container port above 1024 not in `consumed`, and adds it there. */
+function nextContainerPort(consumed: Set<number>, rng: Rng): number {
+  for (;;) {
+    const p = Math.floor(rng.next() * (65535 - 1024)) + 1025;
+    if (!consumed.has(p)) {
+      consumed.add(p);
+      return p;
+    }
+  }
 }
 
 /**
@@ -123,7 +125,8 @@ export function taskContextEnv(app: AppDefinition, taskId: string, enforceRole?:
   env.MARATHON_APP_RESOURCE_DISK = javaDoubleString(app.disk);
   env.MARATHON_APP_RESOURCE_GPUS = String(app.gpus);
   if (enforceRole !== undefined) env.MARATHON_APP_ENFORCE_GROUP_ROLE = enforceRole ? 'TRUE' : 'FALSE';
-  return { ...env, ...labelsEnv(app.labels) };
+  // Assigned rather than spread into a copy: every task launched builds this.
+  return Object.assign(env, labelsEnv(app.labels));
 }
 
 /** declaredPorts lists the app's port requests: its port mappings' container ports, or its port definitions. */
@@ -158,7 +161,13 @@ export function taskEnvironment(input: TaskEnvironmentInput): Record<string, str
   const env: Record<string, string> = taskContextEnv(input.app, input.taskId, input.enforceRole);
   const prefix = input.envPrefix ?? '';
   const ports = portsEnv(declaredPorts(input.app), input.hostPorts, input.rng);
-  for (const [k, v] of Object.entries({ ...ports, HOST: input.host })) env[`${prefix}${k}`] = v;
-  for (const [k, v] of Object.entries(input.app.env)) if (typeof v === 'string') env[k] = v;
+  // Keys are walked in place rather than through copies and entry arrays: every task launched builds this.
+  for (const k of Object.keys(ports)) env[`${prefix}${k}`] = ports[k] as string;
+  env[`${prefix}HOST`] = input.host;
+  const own = input.app.env;
+  for (const k of Object.keys(own)) {
+    const v = own[k];
+    if (typeof v === 'string') env[k] = v;
+  }
   return env;
 }

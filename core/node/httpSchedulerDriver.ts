@@ -5,12 +5,20 @@ import type { SchedulerDriver, SchedulerHandlers } from '../framework/schedulerD
 import type { SchedulerCall, SchedulerEvent } from '../protocol/mesos/scheduler.js';
 import type { FrameworkInfo } from '../protocol/mesos/v1.js';
 import { RecordIoDecoder } from '../protocol/recordio.js';
+import { PipelinedHttpClient } from './pipelinedHttpClient.js';
+
+/** SLICE_MS is about how long the events of the subscription are handled before the event loop gets a turn. */
+const SLICE_MS = 1;
+/** MAX_QUEUED events waiting to be handled pause the subscription stream until they are. */
+const MAX_QUEUED = 2048;
 
 /**
  * HttpSchedulerDriver speaks the v1 scheduler API to a master over HTTP: SUBSCRIBE keeps a chunked
  * RecordIO response open, calls are short POSTs with `Mesos-Stream-Id`. It follows `307` redirects to
  * the leading master, treats missed heartbeats as a lost connection, and re-subscribes with the
- * framework id after a randomised, growing backoff.
+ * framework id after a randomised, growing backoff. Calls are pipelined over a few keep-alive
+ * connections (`PipelinedHttpClient`): a scheduler acknowledges every status update with a call of its
+ * own, and a large launch makes tens of thousands of them.
  */
 export class HttpSchedulerDriver implements SchedulerDriver {
   frameworkId: string | undefined;
@@ -23,7 +31,8 @@ export class HttpSchedulerDriver implements SchedulerDriver {
   private attempts = 0;
   private disposed = false;
   private live = false;
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  private calls: PipelinedHttpClient | undefined;
+  private callsTo: string | undefined;
 
   constructor(
     private master: string,
@@ -62,6 +71,30 @@ export class HttpSchedulerDriver implements SchedulerDriver {
       }
       this.streamId = String(res.headers['mesos-stream-id'] ?? '');
       const decoder = new RecordIoDecoder();
+      // Records are handed out in slices of about SLICE_MS per turn of the event loop: one read can bring
+      // hundreds of status updates, and handling them all at once would make one long turn. While many wait, the
+      // stream is paused (the master then waits on TCP). Whatever is left when the stream ends is handed out first.
+      const queue: string[] = [];
+      let head = 0;
+      let queued = false;
+      const drain = (budgetMs: number) => {
+        const end = performance.now() + budgetMs;
+        while (head < queue.length) {
+          this.onEvent(JSON.parse(queue[head++] as string) as SchedulerEvent);
+          if (performance.now() > end && head < queue.length) break;
+        }
+        if (head === queue.length) {
+          queue.length = 0;
+          head = 0;
+          if (res.isPaused()) res.resume();
+        } else if (!queued) {
+          queued = true;
+          setImmediate(() => {
+            queued = false;
+            drain(SLICE_MS);
+          });
+        }
+      };
       res.on('data', (chunk: Buffer) => {
         let records: string[];
         try {
@@ -70,9 +103,14 @@ export class HttpSchedulerDriver implements SchedulerDriver {
           req.destroy(err as Error);
           return;
         }
-        for (const record of records) this.onEvent(JSON.parse(record) as SchedulerEvent);
+        for (const record of records) queue.push(record);
+        if (queue.length - head > MAX_QUEUED) res.pause();
+        if (!queued) drain(SLICE_MS);
       });
-      res.on('close', () => this.retry('subscription closed'));
+      res.on('close', () => {
+        drain(Infinity);
+        this.retry('subscription closed');
+      });
     });
     req.on('error', (err) => this.retry(err.message));
     req.end(body);
@@ -121,20 +159,14 @@ export class HttpSchedulerDriver implements SchedulerDriver {
   call(call: Omit<SchedulerCall, 'framework_id'>): Promise<void> {
     if (!this.live || !this.frameworkId || !this.streamId) return Promise.reject(new Error('not subscribed'));
     const body = JSON.stringify({ ...call, framework_id: { value: this.frameworkId } });
-    return new Promise((resolve, reject) => {
-      const req = http.request(new URL('/api/v1/scheduler', this.master), {
-        method: 'POST',
-        agent: this.agent,
-        headers: { 'Content-Type': 'application/json', 'Mesos-Stream-Id': this.streamId as string, 'Content-Length': Buffer.byteLength(body) },
-      });
-      req.setTimeout(10_000, () => req.destroy(new Error('master did not answer within 10 s')));
-      req.on('response', (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => (res.statusCode === 202 || res.statusCode === 200 ? resolve() : reject(new Error(`${call.type} answered ${res.statusCode}: ${text}`))));
-      });
-      req.on('error', reject);
-      req.end(body);
+    // Calls go to the master the subscription follows (a 307 may have moved it).
+    if (this.callsTo !== this.master || !this.calls) {
+      this.calls?.dispose();
+      this.calls = new PipelinedHttpClient(new URL(this.master).origin, this.clock, { timeoutMs: 10_000 });
+      this.callsTo = this.master;
+    }
+    return this.calls.post('/api/v1/scheduler', { 'Content-Type': 'application/json', 'Mesos-Stream-Id': this.streamId }, body).then((res) => {
+      if (res.status !== 202 && res.status !== 200) throw new Error(`${call.type} answered ${res.status}: ${res.body}`);
     });
   }
 
@@ -144,6 +176,7 @@ export class HttpSchedulerDriver implements SchedulerDriver {
     this.watchdog?.cancel();
     this.req?.destroy();
     this.live = false;
-    this.agent.destroy();
+    this.calls?.dispose();
+    this.calls = undefined;
   }
 }

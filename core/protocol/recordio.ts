@@ -20,49 +20,71 @@ export class RecordIoError extends Error {
 
 /**
  * RecordIoDecoder re-frames a RecordIO byte stream; chunk boundaries carry no meaning, so bytes are
- * buffered until a whole record has arrived.
+ * buffered until a whole record has arrived. The chunks of a record still arriving are only kept, and
+ * joined once it is complete: a record of megabytes (a master's offers to a large cluster) arrives in
+ * dozens of chunks, and joining on every chunk would copy it over and over.
  */
 export class RecordIoDecoder {
-  private buffer = new Uint8Array(0);
+  private chunks: Uint8Array[] = [];
+  private length = 0;
   private expected: number | null = null;
 
   /** decode appends `chunk` and returns every record now complete, as text. */
   decode(chunk: Uint8Array): string[] {
-    this.append(chunk);
     const records: string[] = [];
+    if (chunk.length === 0) return records;
+    // The rest of a record's body has not arrived yet: nothing to do until it has (bytes kept are copies, as
+    // the caller may reuse its chunk).
+    if (this.expected !== null && this.length + chunk.length < this.expected) {
+      this.chunks.push(chunk.slice());
+      this.length += chunk.length;
+      return records;
+    }
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    let buffer = this.join();
     for (;;) {
       if (this.expected === null) {
-        const nl = this.buffer.indexOf(10);
+        const nl = buffer.indexOf(10);
         if (nl < 0) {
-          if (this.buffer.length > 20) throw new RecordIoError('RecordIO length header is too long');
+          if (buffer.length > 20) throw new RecordIoError('RecordIO length header is too long');
           break;
         }
-        const header = utf8Decode(this.buffer.subarray(0, nl));
+        const header = utf8Decode(buffer.subarray(0, nl));
         if (!/^\d+$/.test(header)) throw new RecordIoError(`invalid RecordIO length '${header}'`);
         this.expected = Number(header);
-        this.buffer = this.buffer.subarray(nl + 1);
+        buffer = buffer.subarray(nl + 1);
       }
-      if (this.buffer.length < this.expected) break;
-      records.push(utf8Decode(this.buffer.subarray(0, this.expected)));
-      this.buffer = this.buffer.subarray(this.expected);
+      if (buffer.length < this.expected) break;
+      records.push(utf8Decode(buffer.subarray(0, this.expected)));
+      buffer = buffer.subarray(this.expected);
       this.expected = null;
+    }
+    if (buffer.length > 0) {
+      this.chunks.push(buffer.slice());
+      this.length = buffer.length;
     }
     return records;
   }
 
   /** pending says whether a partial record is buffered (a stream that ends here was cut short). */
   get pending(): boolean {
-    return this.expected !== null || this.buffer.length > 0;
+    return this.expected !== null || this.length > 0;
   }
 
-  private append(chunk: Uint8Array): void {
-    if (this.buffer.length === 0) {
-      this.buffer = chunk.slice();
-      return;
+  /** join takes every buffered chunk out as one array (copying only when there are several). */
+  private join(): Uint8Array {
+    const chunks = this.chunks;
+    const length = this.length;
+    this.chunks = [];
+    this.length = 0;
+    if (chunks.length === 1) return chunks[0] as Uint8Array;
+    const out = new Uint8Array(length);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
     }
-    const next = new Uint8Array(this.buffer.length + chunk.length);
-    next.set(this.buffer, 0);
-    next.set(chunk, this.buffer.length);
-    this.buffer = next;
+    return out;
   }
 }

@@ -50,7 +50,7 @@ export class DeploymentRunner {
     const out = new Map<string, AppDefinition>();
     for (const d of this.running.values()) {
       for (const a of d.plan.steps[d.currentStep]?.actions ?? []) {
-        const app = this.scheduler.apps().find((x) => x.id === a.app.id);
+        const app = this.scheduler.appById(a.app.id);
         if (app && a.action !== 'StopApplication') out.set(app.id, app);
       }
     }
@@ -143,27 +143,35 @@ export class DeploymentRunner {
 
   /** act makes progress on one action and says whether it is complete. */
   private async act(action: DeploymentAction): Promise<boolean> {
-    const app = this.scheduler.apps().find((a) => a.id === action.app.id);
-    const instances = this.scheduler.instancesOf(action.app.id);
+    const app = this.scheduler.appById(action.app.id);
     switch (action.action) {
-      case 'StopApplication':
+      case 'StopApplication': {
+        const instances = this.scheduler.instancesOf(action.app.id);
         for (const i of instances) if (i.goal === 'Running') await this.scheduler.decommission(i, 'app stopped');
         if (instances.length === 0) this.scheduler.events.fire({ eventType: 'app_terminated_event', timestamp: this.now(), appId: action.app.id });
         return instances.length === 0;
+      }
       case 'StartApplication':
         return true;
       case 'ScaleApplication': {
         if (!app) return true;
+        // The instances as they were before this pass decommissioned any (the checks below look at that list).
+        const before = action.sentencedToDeath.length > 0 ? this.scheduler.instancesOf(action.app.id) : undefined;
         for (const id of action.sentencedToDeath) {
-          const i = instances.find((x) => x.instanceId === id || x.taskId === id);
+          const i = this.scheduler.instanceOf(action.app.id, id);
           if (i && i.goal === 'Running') await this.scheduler.decommission(i, 'killed and scaled');
         }
+        // Only running instances can be healthy: while fewer than scaleTo run, the step is not done, and the
+        // checks below (each a look at every instance of the app) are skipped. A pass during a large launch is
+        // then proportional to the actions, not to the instances.
+        if (this.scheduler.runningCount(action.app.id) < action.scaleTo) return false;
+        const instances = before ?? this.scheduler.instancesOf(action.app.id);
         const active = instances.filter(isActive);
         const ready = app.readinessChecks.length === 0 || active.every((i) => i.runSpecVersion !== app.version || i.ready);
         return active.length === action.scaleTo && this.scheduler.countHealthy(app) >= action.scaleTo && ready && instances.every((i) => i.goal === 'Running' || !isActive(i));
       }
       case 'RestartApplication':
-        return app ? this.restart(app, instances) : true;
+        return app ? this.restart(app, this.scheduler.instancesOf(action.app.id)) : true;
     }
   }
 

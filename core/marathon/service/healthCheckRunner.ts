@@ -6,6 +6,9 @@ import type { AppDefinition, HealthCheck } from '../../protocol/marathon/appDefi
 import { isoTimestamp } from '../../protocol/marathon/appConfig.js';
 import type { InstanceRecord } from './instanceRecord.js';
 
+/** MARATHON_RUN are the health check protocols Marathon runs itself (Mesos runs the others). */
+const MARATHON_RUN: ReadonlySet<string> = new Set(['HTTP', 'HTTPS', 'TCP']);
+
 /** HealthVerdict is what one probe found. */
 export interface HealthVerdict {
   alive: boolean;
@@ -31,23 +34,15 @@ export class HealthCheckRunner {
     private readonly probe: Probe = realProbe,
   ) {}
 
-  /** sync starts checks for newly running instances and stops them for instances that went away. */
-  sync(apps: Map<string, AppDefinition>, instances: Iterable<InstanceRecord>): void {
+  /**
+   * sync starts checks for newly running instances and stops them for instances that went away. It looks
+   * only at the instances of apps with checks Marathon runs, so apps without cost it nothing per instance.
+   */
+  sync(apps: Map<string, AppDefinition>, instancesOf: (appId: string) => Iterable<InstanceRecord>): void {
     const live = new Set<string>();
-    for (const i of instances) {
-      const app = apps.get(i.appId);
-      if (!app || i.condition !== 'Running' || i.goal !== 'Running') continue;
-      app.healthChecks.forEach((check, index) => {
-        if (!['HTTP', 'HTTPS', 'TCP'].includes(check.protocol)) return;
-        const key = `${i.instanceId}#${index}`;
-        live.add(key);
-        if (this.timers.has(key)) return;
-        const startedAt = i.startedAt ? Date.parse(i.startedAt) : this.clock.now();
-        const run = () => void this.check(i, check, index, startedAt).finally(() => {
-          if (this.timers.has(key)) this.timers.set(key, this.clock.setTimeout(run, check.intervalSeconds * 1000));
-        });
-        this.timers.set(key, this.clock.setTimeout(run, 0));
-      });
+    for (const app of apps.values()) {
+      if (!app.healthChecks.some((check) => MARATHON_RUN.has(check.protocol))) continue;
+      for (const i of instancesOf(app.id)) this.syncInstance(app, i, live);
     }
     for (const [key, t] of this.timers) {
       if (!live.has(key)) {
@@ -55,6 +50,21 @@ export class HealthCheckRunner {
         this.timers.delete(key);
       }
     }
+  }
+
+  private syncInstance(app: AppDefinition, i: InstanceRecord, live: Set<string>): void {
+    if (i.condition !== 'Running' || i.goal !== 'Running') return;
+    app.healthChecks.forEach((check, index) => {
+      if (!MARATHON_RUN.has(check.protocol)) return;
+      const key = `${i.instanceId}#${index}`;
+      live.add(key);
+      if (this.timers.has(key)) return;
+      const startedAt = i.startedAt ? Date.parse(i.startedAt) : this.clock.now();
+      const run = () => void this.check(i, check, index, startedAt).finally(() => {
+        if (this.timers.has(key)) this.timers.set(key, this.clock.setTimeout(run, check.intervalSeconds * 1000));
+      });
+      this.timers.set(key, this.clock.setTimeout(run, 0));
+    });
   }
 
   private async check(i: InstanceRecord, check: HealthCheck, index: number, startedAt: number): Promise<void> {

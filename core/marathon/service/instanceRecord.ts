@@ -62,11 +62,13 @@ export function conditionOf(state: string): Condition {
   }
 }
 
+// An instance unreachable for longer than its app's `inactiveAfterSeconds` no longer counts: a
+// replacement runs in its place, as Marathon's UnreachableInactive.
+const INACTIVE: ReadonlySet<string> = new Set(['Error', 'Failed', 'Finished', 'Killed', 'Gone', 'Dropped', 'Unknown', 'UnreachableInactive']);
+
 /** isActive says whether an instance counts toward its app's instances (placed or about to be, not finished). */
 export function isActive(i: InstanceRecord): boolean {
-  // An instance unreachable for longer than its app's `inactiveAfterSeconds` no longer counts: a
-  // replacement runs in its place, as Marathon's UnreachableInactive.
-  return i.goal === 'Running' && !['Error', 'Failed', 'Finished', 'Killed', 'Gone', 'Dropped', 'Unknown', 'UnreachableInactive'].includes(i.condition);
+  return i.goal === 'Running' && !INACTIVE.has(i.condition);
 }
 
 /** isMesosRunCheck says whether Mesos, not Marathon, runs a health check (MESOS_HTTP, MESOS_HTTPS, MESOS_TCP, COMMAND). */
@@ -86,23 +88,20 @@ export function isHealthy(i: InstanceRecord, healthChecks: number, mesosCheck = 
   return i.health.length >= healthChecks && i.health.every((h) => h.alive);
 }
 
-/** taskJson renders an instance's task as `/v2/apps/{id}/tasks` does. */
+/** taskJson renders an instance's task as `/v2/apps/{id}/tasks` does (field by field: an app's answer renders thousands). */
 export function taskJson(i: InstanceRecord): MarathonTask {
-  return {
-    appId: i.appId,
-    id: i.taskId,
-    host: i.hostname ?? '',
-    ...(i.agentId ? { slaveId: i.agentId } : {}),
-    state: i.state,
-    ...(i.stagedAt ? { stagedAt: i.stagedAt } : {}),
-    ...(i.startedAt ? { startedAt: i.startedAt } : {}),
-    version: i.runSpecVersion,
-    ports: i.hostPorts,
-    servicePorts: i.servicePorts,
-    ipAddresses: i.ipAddresses,
-    ...(i.health.length ? { healthCheckResults: i.health } : {}),
-    ...(i.region ? { region: i.region } : {}),
-    ...(i.zone ? { zone: i.zone } : {}),
-    role: i.role,
-  };
+  const t: Record<string, unknown> = { appId: i.appId, id: i.taskId, host: i.hostname ?? '' };
+  if (i.agentId) t.slaveId = i.agentId;
+  t.state = i.state;
+  if (i.stagedAt) t.stagedAt = i.stagedAt;
+  if (i.startedAt) t.startedAt = i.startedAt;
+  t.version = i.runSpecVersion;
+  t.ports = i.hostPorts;
+  t.servicePorts = i.servicePorts;
+  t.ipAddresses = i.ipAddresses;
+  if (i.health.length) t.healthCheckResults = i.health;
+  if (i.region) t.region = i.region;
+  if (i.zone) t.zone = i.zone;
+  t.role = i.role;
+  return t as unknown as MarathonTask;
 }

@@ -23,6 +23,14 @@ import type { MarathonRepository } from './marathonRepository.js';
 export const MAX_INSTANCES_PER_OFFER = 5;
 /** DECLINE_OFFER_SECONDS is Marathon's `--decline_offer_duration` (120 s) for offers it has no use for. */
 export const DECLINE_OFFER_SECONDS = 120;
+/**
+ * OFFER_ANSWERS_IN_FLIGHT bounds the ACCEPTs and DECLINEs of a batch of offers awaiting the master's answer:
+ * enough to keep the connection busy, few enough that a batch of thousands of offers reaches the master
+ * (and brings back its status updates) as a stream rather than all at once.
+ */
+export const OFFER_ANSWERS_IN_FLIGHT = 16;
+/** SLICE_MS is how long a long piece of work (scheduling thousands of instances) runs before it lets the event loop turn. */
+export const SLICE_MS = 1;
 
 /** OfferStats are what `/v2/queue` reports about why an app is waiting. */
 export interface OfferStats {
@@ -32,6 +40,23 @@ export interface OfferStats {
   lastUsedAt?: number;
   reasons: Map<NoOfferMatchReason, number>;
   lastUnused: Array<{ offer: Offer; reasons: NoOfferMatchReason[]; at: number }>;
+}
+
+/** WaitEntry is a waiting instance's place in its app's queue: when it began to wait, and whether a failed launch sent it back. */
+interface WaitEntry {
+  since: number;
+  relaunch: boolean;
+}
+
+/** WaitCursor is one batch of offers' position in an app's waiting queue. */
+interface WaitCursor {
+  iter: Iterator<[InstanceRecord, WaitEntry]> | undefined;
+  /** queue is the queue the cursor runs over, and added its `added` count when the cursor last finished. */
+  queue: { entries: Map<InstanceRecord, WaitEntry>; added: number } | undefined;
+  added: number;
+  /** seen are the instances this batch already looked at; held those of them waiting for an offer that fits. */
+  seen: Set<InstanceRecord>;
+  held: InstanceRecord[];
 }
 
 /** SchedulerOptions are the scheduler's collaborators. */
@@ -63,6 +88,24 @@ export class MarathonScheduler {
   /** byApp and byTask index `instances` (kept in step by addInstance/removeInstance), so offers and status updates need no scan of every instance. */
   private readonly byApp = new Map<string, Map<string, InstanceRecord>>();
   private readonly byTask = new Map<string, InstanceRecord>();
+  /**
+   * tallies count each app's instances by what the scaling loop and the deployment checks ask, so those need
+   * no scan of every instance; every write of an instance's condition or goal goes through `untally`/`tally`.
+   */
+  private readonly tallies = new Map<string, { active: number; running: number }>();
+  /** scheduled counts instances waiting for an offer (condition Scheduled); unreachable those Unreachable or UnreachableInactive. */
+  private scheduled = 0;
+  private unreachable = 0;
+  /**
+   * waiting holds, per app, its instances in condition Scheduled in the order they began to wait (kept by
+   * `tally`), so a batch of offers finds the next waiting instances without looking at the placed ones.
+   */
+  private readonly waiting = new Map<string, { entries: Map<InstanceRecord, WaitEntry>; added: number }>();
+  private waitSeq = 0;
+  private appIndex: { root: Group; byId: Map<string, AppDefinition> } | undefined;
+  private offerBatches: Promise<void> = Promise.resolve();
+  /** statusChains hold, per task with an update being handled, the end of its chain (see `onStatus`). */
+  private readonly statusChains = new Map<string, Promise<void>>();
   private suppressed = false;
   private tick: TimerHandle | undefined;
   private reconcileTimer: TimerHandle | undefined;
@@ -78,7 +121,10 @@ export class MarathonScheduler {
   }
 
   private addInstance(i: InstanceRecord): void {
+    const previous = this.instances.get(i.instanceId);
+    if (previous) this.untally(previous);
     this.instances.set(i.instanceId, i);
+    this.tally(i);
     let ofApp = this.byApp.get(i.appId);
     if (!ofApp) this.byApp.set(i.appId, (ofApp = new Map()));
     ofApp.set(i.instanceId, i);
@@ -86,11 +132,70 @@ export class MarathonScheduler {
   }
 
   private removeInstance(i: InstanceRecord): void {
+    this.untally(i);
     this.instances.delete(i.instanceId);
     const ofApp = this.byApp.get(i.appId);
     ofApp?.delete(i.instanceId);
     if (ofApp?.size === 0) this.byApp.delete(i.appId);
     if (this.byTask.get(i.taskId) === i) this.byTask.delete(i.taskId);
+  }
+
+  /**
+   * tally counts a tracked instance into the tallies (after its condition or goal was written); `relaunch`
+   * says it waits again because its launch failed (see `onOffers`).
+   */
+  private tally(i: InstanceRecord, sign = 1, relaunch = false): void {
+    if (this.instances.get(i.instanceId) !== i) return;
+    let t = this.tallies.get(i.appId);
+    if (!t) this.tallies.set(i.appId, (t = { active: 0, running: 0 }));
+    if (isActive(i)) t.active += sign;
+    if (i.condition === 'Running') t.running += sign;
+    if (i.condition === 'Scheduled') {
+      this.scheduled += sign;
+      let w = this.waiting.get(i.appId);
+      if (sign > 0) {
+        if (!w) this.waiting.set(i.appId, (w = { entries: new Map(), added: 0 }));
+        w.entries.set(i, { since: ++this.waitSeq, relaunch });
+        w.added++;
+      } else if (w) {
+        w.entries.delete(i);
+        if (w.entries.size === 0) this.waiting.delete(i.appId);
+      }
+    }
+    if (i.condition === 'Unreachable' || i.condition === 'UnreachableInactive') this.unreachable += sign;
+  }
+
+  /** untally takes a tracked instance out of the tallies (before its condition or goal is written). */
+  private untally(i: InstanceRecord): void {
+    this.tally(i, -1);
+  }
+
+  /** runningCount is how many of an app's instances are in condition Running (whatever their goal). */
+  runningCount(appId: string): number {
+    return this.tallies.get(appId)?.running ?? 0;
+  }
+
+  /** activeCount is how many of an app's instances are active (`isActive`): those the count rule counts. */
+  activeCount(appId: string): number {
+    return this.tallies.get(appId)?.active ?? 0;
+  }
+
+  /** instanceOf finds one of an app's instances by instance id or task id. */
+  instanceOf(appId: string, id: string): InstanceRecord | undefined {
+    const byId = this.byApp.get(appId)?.get(id);
+    if (byId) return byId;
+    const byTask = this.byTask.get(id);
+    return byTask && byTask.appId === appId && this.instances.get(byTask.instanceId) === byTask ? byTask : undefined;
+  }
+
+  /** appById looks an app up in the current root, indexed once per root (status updates look one up each). */
+  appById(id: string): AppDefinition | undefined {
+    if (this.appIndex?.root !== this.root) {
+      const byId = new Map<string, AppDefinition>();
+      for (const a of transitiveApps(this.root)) if (!byId.has(a.id)) byId.set(a.id, a);
+      this.appIndex = { root: this.root, byId };
+    }
+    return this.appIndex.byId.get(id);
   }
 
   get clock(): Clock {
@@ -127,6 +232,11 @@ export class MarathonScheduler {
     return ofApp ? [...ofApp.values()] : [];
   }
 
+  /** eachInstanceOf iterates over an app's instances without copying them (for readers that change nothing meanwhile). */
+  eachInstanceOf(appId: string): Iterable<InstanceRecord> {
+    return this.byApp.get(appId)?.values() ?? [];
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Scaling
 
@@ -134,15 +244,42 @@ export class MarathonScheduler {
    * scale applies the count rule to every app not under a deployment's control: schedule missing
    * instances, decommission extra ones (by `killSelection`), and expunge terminal ones.
    */
-  async scale(): Promise<void> {
+  scale(): Promise<void> {
+    if (this.scaling) {
+      this.scaleAgain = true;
+      return this.scaling;
+    }
+    this.scaling = (async () => {
+      do {
+        this.scaleAgain = false;
+        await this.scaleOnce();
+      } while (this.scaleAgain && !this.disposed);
+    })().finally(() => (this.scaling = undefined));
+    return this.scaling;
+  }
+
+  private scaling: Promise<void> | undefined;
+  private scaleAgain = false;
+
+  /**
+   * scaleOnce is one pass of the count rule. Passes never overlap (`scale` folds calls that arrive during one
+   * into one more pass): scheduling a large app yields to the event loop, and a pass that started meanwhile
+   * would count the instances not yet scheduled as missing and schedule them a second time.
+   */
+  private async scaleOnce(): Promise<void> {
     if (this.disposed) return;
     const apps = new Map(this.apps().map((a) => [a.id, a]));
-    for (const i of [...this.instances.values()]) {
-      if (!apps.has(i.appId) && i.goal === 'Running') await this.decommission(i, 'app removed');
+    // Instances of removed apps are looked for only when some app with instances is gone (not every second).
+    if ([...this.byApp.keys()].some((appId) => !apps.has(appId))) {
+      for (const i of [...this.instances.values()]) {
+        if (!apps.has(i.appId) && i.goal === 'Running') await this.decommission(i, 'app removed');
+      }
     }
     await this.applyUnreachableStrategies(apps);
     for (const app of apps.values()) {
       if (this.override.has(app.id)) continue;
+      // With as many active instances as the app wants, the proposal starts and decommissions nothing.
+      if (this.activeCount(app.id) === app.instances) continue;
       const active = this.instancesOf(app.id).filter(isActive);
       const proposal = proposeScaling({ instances: active, scaleTo: app.instances, killSelection: app.killSelection, constraints: app.constraints });
       for (const i of proposal.toDecommission) await this.decommission(i, 'scaling down');
@@ -157,6 +294,7 @@ export class MarathonScheduler {
    * `expungeAfterSeconds` it is forgotten, and its task is killed should its agent come back.
    */
   private async applyUnreachableStrategies(apps: Map<string, AppDefinition>): Promise<void> {
+    if (this.unreachable === 0) return;
     const now = this.options.clock.now();
     for (const i of [...this.instances.values()]) {
       if ((i.condition !== 'Unreachable' && i.condition !== 'UnreachableInactive') || i.unreachableSince === undefined) continue;
@@ -169,7 +307,9 @@ export class MarathonScheduler {
         await this.options.repository.deleteInstance(i.instanceId);
         await this.kill(i);
       } else if (i.condition === 'Unreachable' && away >= strategy.inactiveAfterSeconds * 1000) {
+        this.untally(i);
         i.condition = 'UnreachableInactive';
+        this.tally(i);
         i.since = this.now();
         await this.options.repository.putInstance(i);
         this.events.fire({ eventType: 'instance_changed_event', timestamp: this.now(), instanceId: i.instanceId, condition: i.condition, runSpecId: i.appId, agentId: i.agentId ?? '', host: i.hostname ?? '', runSpecVersion: i.runSpecVersion });
@@ -177,11 +317,20 @@ export class MarathonScheduler {
     }
   }
 
-  /** schedule queues `count` new instances of `app`, launchable after its backoff delay. */
+  /**
+   * schedule queues `count` new instances of `app`, launchable after its backoff delay, in slices of about
+   * SLICE_MS with a turn of the event loop between them (tens of thousands at once would hold it for long).
+   */
   async schedule(app: AppDefinition, count: number): Promise<void> {
     const delay = this.delays.get(app.id);
     const launchableAt = delay ? delayDeadline(delay) : 0;
+    let sliceEnd = performance.now() + SLICE_MS;
     for (let n = 0; n < count; n++) {
+      if ((n & 15) === 15 && performance.now() > sliceEnd) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.disposed) return;
+        sliceEnd = performance.now() + SLICE_MS;
+      }
       const { instanceId, taskId } = newTaskId(app.id, this.options.rng);
       const record: InstanceRecord = {
         instanceId,
@@ -207,7 +356,9 @@ export class MarathonScheduler {
 
   /** decommission stops an instance for good: a scheduled one is dropped, a launched one is killed. */
   async decommission(i: InstanceRecord, why: string): Promise<void> {
+    this.untally(i);
     i.goal = 'Decommissioned';
+    this.tally(i);
     if (i.condition === 'Scheduled') {
       this.removeInstance(i);
       await this.options.repository.deleteInstance(i.instanceId);
@@ -220,7 +371,7 @@ export class MarathonScheduler {
 
   /** kill asks the master to kill an instance's task, with the app's kill grace period. */
   async kill(i: InstanceRecord): Promise<void> {
-    const app = this.apps().find((a) => a.id === i.appId);
+    const app = this.appById(i.appId);
     const grace = app?.taskKillGracePeriodSeconds;
     await this.options.driver
       .call({
@@ -232,7 +383,7 @@ export class MarathonScheduler {
 
   private updateSuppression(): void {
     if (!this.options.driver.connected) return;
-    const waiting = [...this.instances.values()].some((i) => i.condition === 'Scheduled');
+    const waiting = this.scheduled > 0;
     if (waiting && this.suppressed) {
       this.suppressed = false;
       void this.options.driver.call({ type: 'REVIVE', revive: {} }).catch(() => (this.suppressed = true));
@@ -254,9 +405,14 @@ export class MarathonScheduler {
         this.events.fire({ eventType: 'scheduler_registered_event', timestamp: this.now(), frameworkId: e.subscribed.framework_id.value, master: e.subscribed.master_info.hostname ?? '' });
         await this.reconcile();
         return;
-      case 'OFFERS':
-        await this.onOffers(e.offers.offers);
+      case 'OFFERS': {
+        // Batches of offers are handled one after another: each yields between its offers, and batches taking
+        // turns would pile their work into every turn of the event loop.
+        const batch = this.offerBatches.then(() => this.onOffers(e.offers.offers));
+        this.offerBatches = batch.catch(() => undefined);
+        await batch;
         return;
+      }
       case 'UPDATE':
         await this.onStatus(e.update.status);
         return;
@@ -278,26 +434,56 @@ export class MarathonScheduler {
 
   private async onOffers(offers: Offer[]): Promise<void> {
     const now = this.options.clock.now();
-    // The instances waiting for an offer are listed once per batch and app (again only if the app's instance
-    // count changes), then consumed from a cursor: scanning all of an app's instances for every offer is
-    // quadratic once most of a large app is placed. Instances that wait again mid-batch go in the next batch.
-    const queues = new Map<string, { list: InstanceRecord[]; next: number; size: number }>();
-    const waitingOf = (appId: string): { list: InstanceRecord[]; next: number; size: number } => {
-      const ofApp = this.byApp.get(appId);
-      let q = queues.get(appId);
-      if (!q || (q.next >= q.list.length && q.size !== (ofApp?.size ?? 0))) {
-        const list: InstanceRecord[] = [];
-        for (const i of ofApp?.values() ?? []) if (i.condition === 'Scheduled' && i.goal === 'Running' && (i.launchableAt ?? 0) <= now) list.push(i);
-        queues.set(appId, (q = { list, next: 0, size: ofApp?.size ?? 0 }));
+    // Each app's waiting instances (launchable by now) are taken from a cursor over its waiting queue, in the
+    // order they began to wait: an instance is looked at once per batch however many offers the batch has, and
+    // placed instances not at all. Instances that wait again mid-batch (their launch failed) go in the next
+    // batch; instances scheduled mid-batch join this one once the cursor has passed the others.
+    const batch = this.waitSeq;
+    const cursors = new Map<string, WaitCursor>();
+    const waitingOf = (appId: string, room: number): InstanceRecord[] => {
+      let c = cursors.get(appId);
+      if (!c) cursors.set(appId, (c = { iter: undefined, queue: undefined, seen: new Set(), held: [], added: 0 }));
+      const out: InstanceRecord[] = [];
+      // Instances taken by an earlier offer of the batch and not launched (it did not fit) come first.
+      c.held = c.held.filter((i) => i.condition === 'Scheduled' && i.goal === 'Running' && this.instances.get(i.instanceId) === i);
+      for (const i of c.held) if (out.length < room) out.push(i);
+      while (out.length < room) {
+        const queue = this.waiting.get(appId);
+        if (!c.iter) {
+          // A finished cursor starts over only when instances began to wait since it finished.
+          if (!queue || (queue === c.queue && queue.added === c.added)) break;
+          c.iter = queue.entries.entries();
+          c.queue = queue;
+        }
+        const next = c.iter.next();
+        if (next.done === true) {
+          c.iter = undefined;
+          c.added = c.queue?.added ?? 0;
+          continue;
+        }
+        const [i, entry] = next.value;
+        if (c.seen.has(i)) continue;
+        if (entry.relaunch && entry.since > batch) continue;
+        c.seen.add(i);
+        if (i.goal !== 'Running' || (i.launchableAt ?? 0) > now) continue;
+        c.held.push(i);
+        out.push(i);
       }
-      return q;
+      return out;
     };
     let anyScheduled: boolean | undefined;
+    // ACCEPTs and DECLINEs go out without waiting for one another's answers (up to OFFER_ANSWERS_IN_FLIGHT of
+    // them); the batch ends once all are answered.
+    const answers = new Set<Promise<void>>();
+    const answered = (p: Promise<void>) => {
+      answers.add(p);
+      void p.then(() => answers.delete(p));
+    };
     for (const [n, original] of offers.entries()) {
-      // Yield to the event loop between offers: with the in-process driver every await below resolves as a
-      // microtask, so a batch of thousands of offers would otherwise hold the loop (and the /v2 API) for
-      // its whole duration. Over HTTP the ACCEPT/DECLINE round trip yields here anyway.
+      // Yield to the event loop between offers: a batch of thousands of offers would otherwise hold the loop
+      // (and the /v2 API) for its whole duration.
       if (n > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      while (answers.size >= OFFER_ANSWERS_IN_FLIGHT) await Promise.race(answers);
       if (this.disposed) return;
       let offer = original;
       const operations: Array<Record<string, unknown>> = [];
@@ -306,18 +492,15 @@ export class MarathonScheduler {
         // At most MAX_INSTANCES_PER_OFFER are launched per offer, so only that many waiting instances are
         // looked at (the loop below launches each or stops at the first that does not fit).
         const room = MAX_INSTANCES_PER_OFFER - launchedIds.length;
-        const waiting: InstanceRecord[] = [];
-        const queue = waitingOf(app.id);
-        for (let k = queue.next; k < queue.list.length && waiting.length < room; k++) {
-          const i = queue.list[k] as InstanceRecord;
-          if (i.condition === 'Scheduled' && i.goal === 'Running' && this.instances.get(i.instanceId) === i) waiting.push(i);
-          else if (waiting.length === 0) queue.next = k + 1;
-        }
+        const waiting = waitingOf(app.id, room);
         if (waiting.length === 0) continue;
         const stats = this.statsOf(app.id);
         let launchedForApp = 0;
         for (const instance of waiting) {
           if (launchedIds.length >= MAX_INSTANCES_PER_OFFER) break;
+          // The instance may have stopped waiting since the cursor took it (removed, or launched): launching it
+          // twice would reuse its task id.
+          if (instance.condition !== 'Scheduled' || instance.goal !== 'Running' || this.instances.get(instance.instanceId) !== instance) continue;
           stats.processed++;
           // Placed instances matter only to constraints; without any, skip listing them (O(instances) per launch).
           const placed = app.constraints.length === 0 ? [] : this.instancesOf(app.id).filter((i) => i.goal === 'Running' && i.condition !== 'Scheduled').map((i) => ({ ...i, instanceId: i.instanceId }));
@@ -335,6 +518,7 @@ export class MarathonScheduler {
           operations.push({ type: 'LAUNCH', launch: { task_infos: [task] } });
           launchedIds.push(instance.instanceId);
           launchedForApp++;
+          this.untally(instance);
           Object.assign(instance, {
             condition: 'Provisioned',
             state: 'TASK_STAGING' as MesosTaskState,
@@ -345,24 +529,30 @@ export class MarathonScheduler {
             stagedAt: this.now(),
             since: this.now(),
           });
+          this.tally(instance);
           await this.options.repository.putInstance(instance);
           offer = { ...offer, resources: Resources.fromJSON(offer.resources).subtract(Resources.fromJSON(match.resources)).toJSON() };
         }
         if (launchedForApp > 0) this.options.log('info', `Launching ${launchedForApp} instance(s) of ${app.id} on ${original.hostname}`);
       }
       if (operations.length > 0) {
-        await this.options.driver.call({ type: 'ACCEPT', accept: { offer_ids: [original.id], operations: operations as never, filters: { refuse_seconds: 1 } } }).catch(async (err: Error) => {
+        const accepted = this.options.driver.call({ type: 'ACCEPT', accept: { offer_ids: [original.id], operations: operations as never, filters: { refuse_seconds: 1 } } }).catch(async (err: Error) => {
           this.options.log('warn', `Launch on ${original.hostname} failed: ${err.message}`);
           for (const id of launchedIds) {
             const i = this.instances.get(id);
-            if (i) Object.assign(i, { condition: 'Scheduled', agentId: undefined, hostname: undefined });
+            if (!i) continue;
+            this.untally(i);
+            Object.assign(i, { condition: 'Scheduled', agentId: undefined, hostname: undefined });
+            this.tally(i, 1, true);
           }
         });
+        answered(accepted);
       } else {
-        anyScheduled ??= [...this.instances.values()].some((i) => i.condition === 'Scheduled');
-        await this.options.driver.call({ type: 'DECLINE', decline: { offer_ids: [original.id], filters: { refuse_seconds: anyScheduled ? 5 : DECLINE_OFFER_SECONDS } } }).catch(() => undefined);
+        anyScheduled ??= this.scheduled > 0;
+        answered(this.options.driver.call({ type: 'DECLINE', decline: { offer_ids: [original.id], filters: { refuse_seconds: anyScheduled ? 5 : DECLINE_OFFER_SECONDS } } }).catch(() => undefined));
       }
     }
+    await Promise.all([...answers]);
     this.updateSuppression();
   }
 
@@ -378,7 +568,28 @@ export class MarathonScheduler {
     return last ? funnelReason(last.reasons) : undefined;
   }
 
-  private async onStatus(status: TaskStatus): Promise<void> {
+  /**
+   * onStatus handles a task's status updates one after another, in the order they arrived: each is applied
+   * only once its acknowledgement was answered, and the master may deliver the task's next update (which
+   * that acknowledgement released) before the answer comes back, so without the chain a TASK_RUNNING could
+   * be applied before the TASK_STARTING that preceded it and be overwritten by it.
+   */
+  private onStatus(status: TaskStatus): Promise<void> {
+    const taskId = status.task_id.value;
+    const previous = this.statusChains.get(taskId);
+    const handled = previous ? previous.then(() => this.handleStatus(status)) : this.handleStatus(status);
+    const settled = handled.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.statusChains.set(taskId, settled);
+    void settled.then(() => {
+      if (this.statusChains.get(taskId) === settled) this.statusChains.delete(taskId);
+    });
+    return handled;
+  }
+
+  private async handleStatus(status: TaskStatus): Promise<void> {
     if (status.uuid && status.agent_id) {
       await this.options.driver.call({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } }).catch(() => undefined);
     }
@@ -391,14 +602,16 @@ export class MarathonScheduler {
       }
       return;
     }
-    const app = this.apps().find((a) => a.id === instance.appId);
+    const app = this.appById(instance.appId);
     // A task that stays unreachable keeps its UnreachableInactive condition until it is expunged.
     const condition = state === 'TASK_UNREACHABLE' && instance.condition === 'UnreachableInactive' ? 'UnreachableInactive' : conditionOf(state);
     const changed = condition !== instance.condition;
     if (condition === 'Unreachable' && instance.unreachableSince === undefined) instance.unreachableSince = this.options.clock.now();
     if (condition !== 'Unreachable' && condition !== 'UnreachableInactive') instance.unreachableSince = undefined;
     instance.state = state;
+    this.untally(instance);
     instance.condition = condition;
+    this.tally(instance);
     instance.message = status.message;
     if (changed) instance.since = this.now();
     if (state === 'TASK_RUNNING' && !instance.startedAt) instance.startedAt = this.now();
@@ -450,7 +663,11 @@ export class MarathonScheduler {
 
   /** countHealthy is how many of an app's instances (of `version`, if given) are running and healthy. */
   countHealthy(app: AppDefinition, version?: string): number {
-    return this.instancesOf(app.id).filter((i) => isActive(i) && (version === undefined || i.runSpecVersion === version) && isHealthy(i, app.healthChecks.filter((h) => !isMesosRunCheck(h)).length, app.healthChecks.some(isMesosRunCheck))).length;
+    const checks = app.healthChecks.filter((h) => !isMesosRunCheck(h)).length;
+    const mesosCheck = app.healthChecks.some(isMesosRunCheck);
+    let n = 0;
+    for (const i of this.byApp.get(app.id)?.values() ?? []) if (isActive(i) && (version === undefined || i.runSpecVersion === version) && isHealthy(i, checks, mesosCheck)) n++;
+    return n;
   }
 
   async dispose(): Promise<void> {

@@ -181,7 +181,7 @@ export class MarathonService {
     });
     this.tick = this.options.clock.setInterval(() => {
       void this.deployments.advance();
-      this.health.sync(new Map(this.scheduler.apps().map((a) => [a.id, a])), this.scheduler.instances.values());
+      this.health.sync(new Map(this.scheduler.apps().map((a) => [a.id, a])), (id) => this.scheduler.instancesOf(id));
       this.readiness.sync(this.deployments.deployingApps(), (id) => this.scheduler.instancesOf(id));
     }, 500);
   }
@@ -207,8 +207,9 @@ export class MarathonService {
   // ---------------------------------------------------------------------------------------------
   // Apps
 
+  /** app finds an app of the current root by id (through the scheduler's index: every `GET /v2/apps/{id}` asks). */
   app(id: string): AppDefinition | undefined {
-    return findApp(this.root, canonicalId(id));
+    return this.scheduler.appById(canonicalId(id));
   }
 
   apps(): AppDefinition[] {

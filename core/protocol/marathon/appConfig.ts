@@ -53,8 +53,12 @@ export function isoTimestamp(ms: number): string {
   rest -= mm * 60_000;
   const ss = Math.floor(rest / 1000);
   const milli = rest - ss * 1000;
-  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `${p(year, 4)}-${p(month)}-${p(day)}T${p(hh)}:${p(mm)}:${p(ss)}.${p(milli, 3)}Z`;
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(hh)}:${pad(mm)}:${pad(ss)}.${pad(milli, 3)}Z`;
+}
+
+// A module-level helper rather than a closure made on every call: timestamps are printed for every status update.
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
 }
 
 /** resolveConfig fills the defaults of `AppNormalizationConfig`. */

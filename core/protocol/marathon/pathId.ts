@@ -49,8 +49,20 @@ export function pathToString(id: PathId): string {
  * default the root) and print it, so `canonicalId('web', '/prod')` is `/prod/web`.
  */
 export function canonicalId(text: string, base = '/'): string {
-  return pathToString(canonicalPath(parsePathId(text), parsePathId(base)));
+  if (base !== '/') return pathToString(canonicalPath(parsePathId(text), parsePathId(base)));
+  let id = canonicalIds.get(text);
+  if (id === undefined) {
+    id = pathToString(canonicalPath(parsePathId(text), ROOT_PATH));
+    // Bounded: ids come from requests, and a client could send endlessly many distinct ones.
+    if (canonicalIds.size >= CANONICAL_IDS) canonicalIds.clear();
+    canonicalIds.set(text, id);
+  }
+  return id;
 }
+
+// Every request, offer and status update canonicalises the same few ids against the root again; those are remembered.
+const CANONICAL_IDS = 10_000;
+const canonicalIds = new Map<string, string>();
 
 /** parentId is the id of the group that holds `id` (`/a` for `/a/b`, the root for top-level ids). */
 export function parentId(id: string): string {
