@@ -1,4 +1,5 @@
 import type { Registry, RegistryState } from '../master/registry.js';
+import { SessionKeeper } from './sessionKeeper.js';
 import { zkChild } from './zkUrl.js';
 import type { ZkSession } from './zkSession.js';
 
@@ -9,25 +10,21 @@ import type { ZkSession } from './zkSession.js';
  * nothing it could not make durable. Names avoid `x_<digits>`, which Mesos's group readers would take for members.
  */
 export class ZkRegistry implements Registry {
-  private session: ZkSession | undefined;
-  private opening: Promise<ZkSession> | undefined;
+  private readonly sessions: SessionKeeper;
 
   constructor(
     private readonly path: string,
-    private readonly newSession: () => Promise<ZkSession>,
-  ) {}
+    newSession: () => Promise<ZkSession>,
+  ) {
+    this.sessions = new SessionKeeper(newSession);
+  }
 
   private get root(): string {
     return zkChild(this.path, 'registry');
   }
 
-  /** live returns a connected session, opening a new one after an expiry. */
-  private async live(): Promise<ZkSession> {
-    if (this.session && this.session.state() !== 'expired') return this.session;
-    this.opening ??= this.newSession()
-      .then((s) => (this.session = s))
-      .finally(() => (this.opening = undefined));
-    return this.opening;
+  private live(): Promise<ZkSession> {
+    return this.sessions.live();
   }
 
   async recover(): Promise<RegistryState> {
@@ -81,7 +78,6 @@ export class ZkRegistry implements Registry {
 
   /** close ends the registry's session. */
   close(): void {
-    void this.session?.dispose();
-    this.session = undefined;
+    this.sessions.close();
   }
 }

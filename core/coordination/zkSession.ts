@@ -3,6 +3,9 @@ import type { Disposable } from '../common/lifecycle.js';
 /** ZkSessionState is what a ZooKeeper session's owner needs to know: usable, uncertain, or gone for good. */
 export type ZkSessionState = 'connected' | 'disconnected' | 'expired';
 
+/** ZkOp is one operation of a ZooKeeper multi: create a persistent node, overwrite one, or delete one. */
+export type ZkOp = { create: string; data: string } | { set: string; data: string } | { remove: string };
+
 /** ZkCreateMode mirrors ZooKeeper's node kinds. */
 export type ZkCreateMode = 'persistent' | 'ephemeral' | 'persistent_sequential' | 'ephemeral_sequential';
 
@@ -28,4 +31,8 @@ export interface ZkSession extends Disposable {
   putData(path: string, data: string): Promise<void>;
   /** remove deletes a node when present. */
   remove(path: string): Promise<void>;
+  /** exists says whether a node is there. */
+  exists(path: string): Promise<boolean>;
+  /** multi applies operations atomically (ZooKeeper's multi): all commit, or none does and it rejects. */
+  multi(ops: readonly ZkOp[]): Promise<void>;
 }

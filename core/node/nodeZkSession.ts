@@ -4,7 +4,7 @@ import { Emitter } from '../common/emitter.js';
 import { CoreError } from '../common/errors.js';
 import type { Disposable } from '../common/lifecycle.js';
 import type { ZkUrl } from '../coordination/zkUrl.js';
-import type { ZkCreateMode, ZkSession, ZkSessionState } from '../coordination/zkSession.js';
+import type { ZkCreateMode, ZkOp, ZkSession, ZkSessionState } from '../coordination/zkSession.js';
 
 const MODES: Record<ZkCreateMode, number> = {
   persistent: zookeeper.CreateMode.PERSISTENT,
@@ -143,6 +143,22 @@ export class NodeZkSession implements ZkSession {
     } catch (err) {
       if (!isNoNode(err)) throw err;
     }
+  }
+
+  async exists(path: string): Promise<boolean> {
+    const stat = await this.call<zookeeper.Stat | null>((cb) => this.client.exists(path, (err, st) => cb(err, st)));
+    return stat !== null && stat !== undefined;
+  }
+
+  async multi(ops: readonly ZkOp[]): Promise<void> {
+    if (ops.length === 0) return;
+    const tx = this.client.transaction();
+    for (const op of ops) {
+      if ('create' in op) tx.create(op.create, Buffer.from(op.data), zookeeper.CreateMode.PERSISTENT);
+      else if ('set' in op) tx.setData(op.set, Buffer.from(op.data), -1);
+      else tx.remove(op.remove, -1);
+    }
+    await this.call<unknown>((cb) => tx.commit((err, results) => cb(err, results)));
   }
 
   private close(): void {

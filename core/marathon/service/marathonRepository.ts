@@ -3,6 +3,9 @@ import type { AppDefinition } from '../../protocol/marathon/appDefinition.js';
 import type { Group } from '../../protocol/marathon/group.js';
 import type { InstanceRecord } from './instanceRecord.js';
 
+/** READ_BATCH is how many reads `load` keeps in flight. */
+const READ_BATCH = 256;
+
 /** StoredDeployment is a deployment as persisted: enough to resume it after a restart. */
 export interface StoredDeployment {
   id: string;
@@ -22,18 +25,19 @@ export class MarathonRepository {
 
   async load(): Promise<{ root: Group | undefined; instances: InstanceRecord[]; deployments: StoredDeployment[]; frameworkId: string | undefined }> {
     const root = await this.store.get<Group>('/marathon/group/root');
-    const instances: InstanceRecord[] = [];
-    for (const key of await this.store.list('/marathon/instance/')) {
-      const i = await this.store.get<InstanceRecord>(key);
-      if (i) instances.push(i);
-    }
-    const deployments: StoredDeployment[] = [];
-    for (const key of await this.store.list('/marathon/deployment/')) {
-      const d = await this.store.get<StoredDeployment>(key);
-      if (d) deployments.push(d);
-    }
+    const instances = await this.getAll<InstanceRecord>(await this.store.list('/marathon/instance/'));
+    const deployments = await this.getAll<StoredDeployment>(await this.store.list('/marathon/deployment/'));
     const frameworkId = (await this.store.get<{ value: string }>('/marathon/framework-id'))?.value;
     return { root, instances, deployments, frameworkId };
+  }
+
+  /** getAll reads many keys with a bounded number in flight: a remote store (ZooKeeper) answers pipelined reads far faster than one at a time. */
+  private async getAll<T>(keys: string[]): Promise<T[]> {
+    const out: T[] = [];
+    for (let i = 0; i < keys.length; i += READ_BATCH) {
+      for (const v of await Promise.all(keys.slice(i, i + READ_BATCH).map((k) => this.store.get<T>(k)))) if (v !== undefined) out.push(v);
+    }
+    return out;
   }
 
   /** putRoot stores the new root group together with the versions of the apps that changed, atomically. */
