@@ -20,17 +20,29 @@ type Query = Record<string, string | string[] | undefined>;
 
 const SUFFIXES = ['restart', 'tasks', 'versions'] as const;
 
+/** MarathonHa is what the API says about high availability when Marathon runs with `--zk`. */
+export interface MarathonHa {
+  /** zk is the `--zk` URL with its credentials redacted, as `/v2/info` shows it. */
+  zk: string;
+  zkSessionTimeoutMs: number;
+  /** abdicate gives up leadership (after Marathon's 500 ms, so the answer gets out first). */
+  abdicate(): void;
+}
+
 /**
  * registerMarathonRoutes mounts Marathon's `/v2` REST API: field names, defaults, status codes and
  * error bodies as Marathon 1.10 has them, so marathon-lb, the Marathon CLI and python clients work.
  */
-export function registerMarathonRoutes(app: FastifyInstance, marathon: MarathonService): void {
+export function registerMarathonRoutes(app: FastifyInstance, marathon: MarathonService, ha?: MarathonHa): void {
   const leader = () => `${marathon.config.hostname}:${marathon.config.http_port}`;
-  // A callback hook rather than an async one: it runs for every answer, and a promise each is pure overhead.
-  app.addHook('onSend', (_req, reply, payload, done) => {
-    reply.header('X-Marathon-Leader', `http://${leader()}`);
-    done(null, payload);
-  });
+  // With HA, MarathonLeaderProxy stamps the leader header in front of these routes.
+  if (!ha) {
+    // A callback hook rather than an async one: it runs for every answer, and a promise each is pure overhead.
+    app.addHook('onSend', (_req, reply, payload, done) => {
+      reply.header('X-Marathon-Leader', `http://${leader()}`);
+      done(null, payload);
+    });
+  }
 
   app.get('/ping', (_req, reply) => reply.type('text/plain').send('pong'));
   app.get('/v2/info', (_req, reply) =>
@@ -51,11 +63,18 @@ export function registerMarathonRoutes(app: FastifyInstance, marathon: MarathonS
         mesos_role: marathon.config.mesos_role,
         mesos_user: marathon.config.mesos_user,
       },
-      zookeeper_config: {},
+      zookeeper_config: ha ? { zk: ha.zk, zk_connection_timeout: 10_000, zk_max_versions: 50, zk_session_timeout: ha.zkSessionTimeoutMs, zk_timeout: 10_000 } : {},
       http_config: { http_port: marathon.config.http_port },
     }),
   );
   app.get('/v2/leader', (_req, reply) => reply.send({ leader: leader() }));
+  app.delete('/v2/leader', (_req, reply) => {
+    // Only an elected Marathon answers here (a standby's proxy sends the request on to the leader). Without --zk
+    // there is nobody to hand leadership to, and abdicating would only stop the one Marathon.
+    if (!ha) return reply.code(400).send({ message: 'Leadership can only be abdicated when Marathon runs with --zk (high availability)' });
+    ha.abdicate();
+    return reply.send({ message: 'Leadership abdicated' });
+  });
   app.get('/metrics', (_req, reply) => reply.send(metricsJson(marathon)));
 
   app.get('/v2/apps', (req, reply) => {

@@ -17,6 +17,22 @@ export interface QuorumSource {
   group(): MasterGroupState | undefined;
   fourLetterWord(server: string, word: string): Promise<string>;
   now(): number;
+  /** schedulers are the frameworks subscribed to this master (on the leader) and where their UIs are. */
+  schedulers(): Array<{ id: string; name: string; webui_url?: string; connected: boolean }>;
+}
+
+/**
+ * schedulerLeader reads which instance of an HA scheduler leads from its FrameworkInfo: Marathon (and Metronome)
+ * subscribe with `webui_url` pointing at the instance that holds leadership, and a failover re-subscribes with the
+ * new leader's, so the master always knows where the leading scheduler is.
+ */
+function schedulerLeader(webuiUrl: string | undefined): string | null {
+  if (!webuiUrl) return null;
+  try {
+    return new URL(webuiUrl).host;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -54,6 +70,7 @@ export function registerQuorumRoutes(app: FastifyInstance, source: QuorumSource)
         this_master: { ...masterSummary(source.self), leading, ...(leading && electedAt !== undefined ? { elected_time_ms: electedAt } : {}) },
         ...(group ? { zookeeper_connected: group.connected } : {}),
       },
+      schedulers: leading ? source.schedulers().map((f) => ({ framework_id: f.id, name: f.name, leader: schedulerLeader(f.webui_url), connected: f.connected })) : [],
     });
   });
 }

@@ -61,21 +61,39 @@ export class ZkStore implements Store {
     return text;
   }
 
+  /**
+   * writable is a session to write through, refused while disconnected: a request sent then waits in the client for a
+   * reconnect, and a write that times out there may still be committed later. Refusing up front keeps an unacknowledged
+   * change an unapplied one (ZooKeeper cannot promise that for a write already sent when the connection drops).
+   */
+  private async writable(): Promise<ZkSession> {
+    const s = await this.sessions.live();
+    if (s.state() !== 'connected') throw new CoreError('UNAVAILABLE', 'ZooKeeper is unavailable: the session is disconnected');
+    return s;
+  }
+
   async get<T>(key: string): Promise<T | undefined> {
-    const data = await (await this.sessions.live()).getData(this.locate(key).node);
+    const { node } = this.locate(key);
+    const data = await unavailable(async () => (await this.sessions.live()).getData(node));
     return data === undefined || data === '' ? undefined : (JSON.parse(data) as T);
   }
 
   async put(key: string, value: unknown): Promise<void> {
     const text = this.encode(key, value);
-    await (await this.sessions.live()).putData(this.locate(key).node, text);
+    const { node } = this.locate(key);
+    await unavailable(async () => (await this.writable()).putData(node, text));
   }
 
   async delete(key: string): Promise<void> {
-    await (await this.sessions.live()).remove(this.locate(key).node);
+    const { node } = this.locate(key);
+    await unavailable(async () => (await this.writable()).remove(node));
   }
 
-  async list(prefix: string): Promise<string[]> {
+  list(prefix: string): Promise<string[]> {
+    return unavailable(() => this.listKeys(prefix));
+  }
+
+  private async listKeys(prefix: string): Promise<string[]> {
     if (!prefix.endsWith('/')) throw invalid(`List prefix '${prefix}' must end in '/'`);
     const { category, id: idPrefix } = this.locate(`${prefix}x`);
     const want = idPrefix.slice(0, -1);
@@ -102,8 +120,12 @@ export class ZkStore implements Store {
   }
 
   async batch(ops: Array<{ put: string; value: unknown } | { delete: string }>): Promise<void> {
-    const s = await this.sessions.live();
     const located = ops.map((op) => ('put' in op ? { op, at: this.locate(op.put), data: this.encode(op.put, op.value) } : { op, at: this.locate(op.delete), data: '' }));
+    await unavailable(() => this.commit(located));
+  }
+
+  private async commit(located: Array<{ op: { put: string; value: unknown } | { delete: string }; at: { dir: string; node: string }; data: string }>): Promise<void> {
+    const s = await this.writable();
     for (const dir of new Set(located.map((l) => l.at.dir))) {
       if (this.dirs.has(dir)) continue;
       await s.ensurePath(dir);
@@ -123,6 +145,16 @@ export class ZkStore implements Store {
   /** close ends the store's session. */
   close(): void {
     this.sessions.close();
+  }
+}
+
+/** unavailable reports ZooKeeper's own failures (no quorum, connection loss) as the store being unavailable. */
+async function unavailable<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof CoreError) throw err;
+    throw new CoreError('UNAVAILABLE', `ZooKeeper is unavailable: ${(err as Error).message}`);
   }
 }
 

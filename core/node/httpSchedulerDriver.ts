@@ -34,11 +34,30 @@ export class HttpSchedulerDriver implements SchedulerDriver {
   private calls: PipelinedHttpClient | undefined;
   private callsTo: string | undefined;
 
+  private master = '';
+  private redirected = false;
+
+  /**
+   * `master` is `http://host:port`, or a function giving the leading master a ZooKeeper detector currently knows
+   * (`--master zk://...`); the function is asked again before every subscription.
+   */
   constructor(
-    private master: string,
+    private readonly masterSource: string | (() => string | undefined),
     private readonly clock: Clock,
     private readonly rng: Rng,
-  ) {}
+  ) {
+    if (typeof masterSource === 'string') this.master = masterSource;
+  }
+
+  /**
+   * followLeader re-subscribes at once when the detector names a leader other than the master this driver talks to,
+   * rather than waiting for the old connection to fail or its heartbeats to stop.
+   */
+  followLeader(): void {
+    if (typeof this.masterSource !== 'function' || this.disposed) return;
+    const leader = this.masterSource();
+    if (leader !== undefined && leader !== this.master && this.req) this.retry(`the leading master is now ${leader}`, 0);
+  }
 
   get connected(): boolean {
     return this.live;
@@ -52,6 +71,15 @@ export class HttpSchedulerDriver implements SchedulerDriver {
 
   private subscribe(): void {
     if (this.disposed || !this.info) return;
+    if (typeof this.masterSource === 'function' && !this.redirected) {
+      const leader = this.masterSource();
+      if (leader === undefined) {
+        this.retry('no leading master is known yet');
+        return;
+      }
+      this.master = leader;
+    }
+    this.redirected = false;
     const info = this.frameworkId ? { ...this.info, id: { value: this.frameworkId } } : this.info;
     const body = JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: info } });
     const req = http.request(new URL('/api/v1/scheduler', this.master), { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' } });
@@ -60,6 +88,8 @@ export class HttpSchedulerDriver implements SchedulerDriver {
       if (res.statusCode === 307 && res.headers.location) {
         res.resume();
         this.master = new URL(res.headers.location.startsWith('//') ? `http:${res.headers.location}` : res.headers.location, this.master).origin;
+        // The master that redirected knows better than our detector for this attempt.
+        this.redirected = true;
         this.retry('redirected to the leading master', 0);
         return;
       }

@@ -30,10 +30,7 @@ import { HttpMasterLink } from '../node/httpMasterLink.js';
 import { NodeSandboxFs } from '../node/nodeSandboxFs.js';
 import { SystemClock } from '../node/systemClock.js';
 import { createHttpServer } from './httpServer.js';
-import { MasterGroup } from '../coordination/masterGroup.js';
-import { masterUrlOf } from '../coordination/masterInfoJson.js';
-import { parseZkUrl } from '../coordination/zkUrl.js';
-import { NodeZkSession } from '../node/nodeZkSession.js';
+import { detectMasters, leaderUrl } from './masterDetector.js';
 import type { Logger } from './logger.js';
 
 /** AgentConfig is what `plateau agent` resolved from its flags. */
@@ -203,17 +200,4 @@ function resolveSandboxPath(agent: Agent, workDir: string, path: string): string
   }
   const real = join('/', path);
   return real === root || real.startsWith(`${root}/`) ? real : undefined;
-}
-
-/** detectMasters watches a ZooKeeper master group (without contending) so the agent can follow the leader. */
-function detectMasters(zkUrl: string, clock: Clock, log: Logger): MasterGroup {
-  const zk = parseZkUrl(zkUrl);
-  const group = new MasterGroup({ path: zk.path, clock, newSession: () => NodeZkSession.connect(zk, 10_000, clock), log: (level, msg) => log[level](msg) });
-  group.start();
-  return group;
-}
-
-function leaderUrl(group: MasterGroup): string | undefined {
-  const leader = group.state().leader;
-  return leader ? masterUrlOf(leader) : undefined;
 }

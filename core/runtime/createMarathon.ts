@@ -11,6 +11,7 @@ import { SqliteStore } from '../node/sqliteStore.js';
 import { SystemClock } from '../node/systemClock.js';
 import { createHttpServer } from './httpServer.js';
 import type { Logger } from './logger.js';
+import { detectMasters, leaderUrl } from './masterDetector.js';
 
 /** RunningMarathon is a started Marathon with its REST server. */
 export interface RunningMarathon {
@@ -31,7 +32,11 @@ export async function createMarathon(
   const clock = deps.clock ?? new SystemClock();
   const rng = deps.rng ?? new CryptoRng();
   const store = deps.store ?? new SqliteStore(join(config.work_dir, 'marathon.db'));
-  const driver = deps.driver ?? new HttpSchedulerDriver(/^https?:\/\//.test(config.master) ? config.master : `http://${config.master}`, clock, rng);
+  // With `--master=zk://...` the leading master is followed through ZooKeeper, as Marathon's Mesos driver does.
+  const masters = !deps.driver && config.master.startsWith('zk://') ? detectMasters(config.master, clock, deps.log) : undefined;
+  const http = deps.driver ? undefined : new HttpSchedulerDriver(masters ? () => leaderUrl(masters) : /^https?:\/\//.test(config.master) ? config.master : `http://${config.master}`, clock, rng);
+  const driver = deps.driver ?? (http as HttpSchedulerDriver);
+  const masterSub = masters?.onChange(() => http?.followLeader());
   const app = createHttpServer();
   const serviceConfig: MarathonConfig = { ...config };
   const service = await MarathonService.create({ config: serviceConfig, driver, store, clock, rng, log: (level, msg) => deps.log[level](msg) });
@@ -47,6 +52,8 @@ export async function createMarathon(
     port,
     async dispose() {
       await service.dispose();
+      void masterSub?.dispose();
+      masters?.dispose();
       await app.close();
       (store as { close?: () => void }).close?.();
     },

@@ -69,6 +69,7 @@ export async function createMaster(flags: Partial<MasterFlags>, deps: { log: Log
     group: () => group?.state(),
     fourLetterWord: (server, word) => fourLetterWord(server, word),
     now: () => clock.now(),
+    schedulers: () => [...master.frameworks.values()].map((f) => ({ id: f.id, name: f.info.name, ...(f.info.webui_url ? { webui_url: f.info.webui_url } : {}), connected: f.connected })),
   });
   await app.listen({ host: all.ip, port: all.port });
   const address = app.server.address();

@@ -5,7 +5,9 @@ import { formatDuration } from '../common/duration.js';
 import type { MasterFlags } from '../master/masterFlags.js';
 import { createAgent, type RunningAgent } from './createAgent.js';
 import { createMaster, type RunningMaster } from './createMaster.js';
-import { createMarathon, type RunningMarathon } from './createMarathon.js';
+import { parseZkUrl } from '../coordination/zkUrl.js';
+import { createHaMarathon } from './createHaMarathon.js';
+import { createMarathon } from './createMarathon.js';
 import { readFlags, type FlagSpec } from './flagSpec.js';
 import { consoleLogger } from './logger.js';
 
@@ -56,11 +58,13 @@ export const AGENT_FLAGS: FlagSpec[] = [
 
 /** MARATHON_FLAGS are `plateau marathon`'s flags, named and defaulted as Marathon 1.10's (env twins `MARATHON_<FLAG>`). */
 export const MARATHON_FLAGS: FlagSpec[] = [
-  { name: 'master', kind: 'string', help: 'The Mesos master: host:port or http://host:port' },
+  { name: 'master', kind: 'string', help: 'The Mesos master: host:port, http://host:port, or zk://host:port[,host:port...]/mesos' },
+  { name: 'zk', kind: 'string', help: "ZooKeeper URL for high availability (zk://host:port[,host:port...]/marathon): leader election and Marathon's state; without it Marathon runs alone with its state in --work_dir" },
+  { name: 'zk_session_timeout', kind: 'number', help: 'ZooKeeper session timeout in milliseconds', default: '10000' },
   { name: 'http_address', kind: 'string', help: 'Address to listen on', default: '127.0.0.1' },
   { name: 'http_port', kind: 'number', help: 'Port for the REST API', default: '8080' },
   { name: 'hostname', kind: 'string', help: 'Hostname Marathon advertises (defaults to http_address)' },
-  { name: 'work_dir', kind: 'string', help: "Directory for Marathon's state (SQLite); required" },
+  { name: 'work_dir', kind: 'string', help: "Directory for Marathon's state (SQLite); required without --zk" },
   { name: 'framework_name', kind: 'string', help: 'Framework name to register with', default: 'marathon' },
   { name: 'mesos_role', kind: 'string', help: 'Mesos role for resources', default: '*' },
   { name: 'mesos_user', kind: 'string', help: 'Mesos user for tasks', default: 'root' },
@@ -145,16 +149,28 @@ export async function startAgent(opts: Record<string, unknown>, log = consoleLog
   return running;
 }
 
-export async function startMarathon(opts: Record<string, unknown>): Promise<RunningMarathon> {
+export async function startMarathon(opts: Record<string, unknown>): Promise<{ url: string; dispose(): Promise<void> }> {
   const f = readFlags(MARATHON_FLAGS, opts, process.env, 'MARATHON_');
   if (!f.master) throw new Error('--master is required (e.g. --master=127.0.0.1:5050)');
-  if (!f.work_dir) throw new Error('--work_dir is required');
+  if (f.zk !== undefined) parseZkUrl(String(f.zk));
+  if (!f.work_dir && !f.zk) throw new Error('--work_dir is required (or --zk, to keep the state in ZooKeeper)');
+  if (!(Number(f.zk_session_timeout) > 0)) throw new Error(`Invalid --zk_session_timeout '${String(f.zk_session_timeout)}': expected milliseconds`);
   const log = consoleLogger('marathon', f.quiet === true);
   const ip = String(f.http_address);
-  const running = await createMarathon(
-    { master: masterUrl(String(f.master)), ip, http_port: Number(f.http_port), hostname: String(f.hostname ?? ip), work_dir: String(f.work_dir), framework_name: String(f.framework_name), mesos_role: String(f.mesos_role), mesos_user: String(f.mesos_user), failover_timeout: Number(f.failover_timeout) },
-    { log },
-  );
+  const config = { master: masterUrl(String(f.master)), ip, http_port: Number(f.http_port), hostname: String(f.hostname ?? ip), framework_name: String(f.framework_name), mesos_role: String(f.mesos_role), mesos_user: String(f.mesos_user), failover_timeout: Number(f.failover_timeout) };
+  const running = f.zk
+    ? await createHaMarathon(
+        { ...config, zk: String(f.zk), zk_session_timeout: Number(f.zk_session_timeout) },
+        {
+          log,
+          onLostLeadership: () => {
+            // Marathon exits on leadership loss so that a supervisor restarts it as a standby with no stale state.
+            log.error('Exiting so that a supervisor restarts this Marathon as a standby');
+            process.exit(1);
+          },
+        },
+      )
+    : await createMarathon({ ...config, work_dir: String(f.work_dir) }, { log });
   process.stdout.write(`Marathon listening on ${running.url}\n`);
   return running;
 }

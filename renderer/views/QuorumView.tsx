@@ -26,6 +26,15 @@ interface QuorumAnswer {
     this_master: { id: string; leading: boolean; elected_time_ms?: number };
     zookeeper_connected?: boolean;
   };
+  /** schedulers are the subscribed frameworks and their leading instance (older masters leave this out). */
+  schedulers?: Array<{ framework_id: string; name: string; leader: string | null; connected: boolean }>;
+}
+
+/** MarathonInfo is the part of Marathon's `/v2/info` that says who leads and whether it runs HA. */
+interface MarathonInfo {
+  elected: boolean;
+  leader: string | null;
+  zookeeper_config?: { zk?: string };
 }
 
 const HISTORY = 120;
@@ -39,6 +48,13 @@ const HISTORY = 120;
 export function QuorumView() {
   const c = useConnection();
   const q = useQuery({ queryKey: ['quorum', c.id], queryFn: () => c.get<QuorumAnswer>({ kind: 'master' }, '/plateau/v1/quorum'), refetchInterval: 3000, retry: 0 });
+  const marathon = useQuery({
+    queryKey: ['marathon-info', c.id],
+    queryFn: () => c.get<MarathonInfo>({ kind: 'marathon' }, '/v2/info'),
+    enabled: c.summary.marathon !== undefined,
+    refetchInterval: 5000,
+    retry: 0,
+  });
   const [history, setHistory] = useState<Array<{ at: number; status: string }>>([]);
   const last = useRef<number>(0);
   useEffect(() => {
@@ -67,6 +83,13 @@ export function QuorumView() {
           <div className="big">{d.masters.members.length}</div>
           <div className="muted">
             contending · quorum {d.masters.quorum} {d.masters.quorum_met ? 'met' : 'NOT met'}
+          </div>
+        </div>
+        <div className="card" data-testid="marathon-leader">
+          <h3>Leading Marathon</h3>
+          <div className="big">{marathon.data?.leader ?? d.schedulers?.find((f) => f.name === 'marathon')?.leader ?? (c.summary.marathon ? 'unknown' : '–')}</div>
+          <div className="muted">
+            {marathon.isError ? `Marathon unreachable: ${(marathon.error as Error).message}` : marathon.data?.zookeeper_config?.zk ? `HA through ${marathon.data.zookeeper_config.zk}` : c.summary.marathon ? 'a single Marathon (no --zk)' : 'no Marathon on this connection'}
           </div>
         </div>
         <div className="card">
@@ -106,6 +129,31 @@ export function QuorumView() {
                   <td>{s.outstanding ?? '–'}</td>
                   <td>{s.syncedFollowers ?? (s.mode === 'leader' ? 0 : '–')}</td>
                   <td>{s.nodeCount ?? '–'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {d.schedulers && d.schedulers.length > 0 && (
+        <>
+          <h2>Schedulers</h2>
+          <table className="grid" data-testid="schedulers">
+            <thead>
+              <tr>
+                <th>Framework</th>
+                <th>Id</th>
+                <th>Leading instance</th>
+                <th>Subscribed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.schedulers.map((f) => (
+                <tr key={f.framework_id}>
+                  <td>{f.name}</td>
+                  <td className="mono">{f.framework_id}</td>
+                  <td>{f.leader ?? '–'}</td>
+                  <td className={f.connected ? 'healthy' : 'unhealthy'}>{f.connected ? 'yes' : 'disconnected'}</td>
                 </tr>
               ))}
             </tbody>

@@ -401,9 +401,13 @@ export class MarathonScheduler {
       case 'SUBSCRIBED':
         await this.options.repository.putFrameworkId(e.subscribed.framework_id.value);
         this.options.frameworkInfo.id = e.subscribed.framework_id;
-        this.suppressed = false;
         this.events.fire({ eventType: 'scheduler_registered_event', timestamp: this.now(), frameworkId: e.subscribed.framework_id.value, master: e.subscribed.master_info.hostname ?? '' });
         await this.reconcile();
+        // The master may still hold decline filters from this framework's earlier connection (or an earlier leading
+        // Marathon) for minutes: state the wanted offer flow explicitly, REVIVE (which clears them) when instances
+        // wait and SUPPRESS otherwise, so the next demand revives.
+        this.suppressed = this.scheduled > 0;
+        this.updateSuppression();
         return;
       case 'OFFERS': {
         // Batches of offers are handled one after another: each yields between its offers, and batches taking

@@ -453,5 +453,7 @@ export class MarathonService {
 export function rejectionOf(err: unknown): Rejection {
   if (err instanceof MarathonRejection) return err.rejection;
   if (err instanceof CoreError && err.code === 'NOT_FOUND') return { status: 404, body: { message: err.message } };
+  // The state store (ZooKeeper) cannot commit: nothing was changed, and the client may retry.
+  if (err instanceof CoreError && err.code === 'UNAVAILABLE') return { status: 503, body: { message: err.message } };
   return { status: 500, body: { message: err instanceof Error ? err.message : String(err) } };
 }

@@ -22,7 +22,7 @@ export interface MarathonErrorBody {
 
 /** Rejection is a failed normalisation: the HTTP status Marathon uses and the body it sends. */
 export interface Rejection {
-  status: 400 | 404 | 409 | 422 | 500;
+  status: 400 | 404 | 409 | 422 | 500 | 503;
   body: MarathonErrorBody;
 }
 
