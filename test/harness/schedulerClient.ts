@@ -136,3 +136,14 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** waitForState polls an in-process state until `pred` holds, naming the last state seen when it times out. */
+export async function waitForState<S>(read: () => S, what: string, pred: (s: S) => boolean, timeoutMs = 20_000): Promise<S> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = read();
+    if (pred(s)) return s;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; state ${JSON.stringify(s)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -9,6 +9,7 @@ import { parseZkUrl } from '../../../core/coordination/zkUrl.js';
 import { CryptoRng } from '../../../core/node/cryptoRng.js';
 import { NodeZkSession } from '../../../core/node/nodeZkSession.js';
 import { SystemClock } from '../../../core/node/systemClock.js';
+import { waitForState } from '../../harness/schedulerClient.js';
 import { startEnsemble, type ZkEnsemble } from '../../harness/zkEnsemble.js';
 
 let zk: ZkEnsemble;
@@ -31,14 +32,8 @@ function store(): ZkStore {
   return s;
 }
 
-async function until(l: LeaderLatch, what: string, pred: (s: LeaderLatchState) => boolean, timeoutMs = 20_000): Promise<LeaderLatchState> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = l.state();
-    if (pred(s)) return s;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; state ${JSON.stringify(s)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function until(g: LeaderLatch, what: string, pred: (s: LeaderLatchState) => boolean, timeoutMs = 20_000): Promise<LeaderLatchState> {
+  return waitForState(() => g.state(), what, pred, timeoutMs);
 }
 
 before(async () => {

@@ -9,6 +9,7 @@ import { parseZkUrl } from '../../../core/coordination/zkUrl.js';
 import { NodeZkSession } from '../../../core/node/nodeZkSession.js';
 import { SystemClock } from '../../../core/node/systemClock.js';
 import type { MasterInfo } from '../../../core/protocol/mesos/v1.js';
+import { waitForState } from '../../harness/schedulerClient.js';
 import { startEnsemble, type ZkEnsemble } from '../../harness/zkEnsemble.js';
 
 let zk: ZkEnsemble;
@@ -27,14 +28,8 @@ function group(path: string, contend?: MasterInfo, sessionTimeoutMs = 4000): Mas
   return g;
 }
 
-async function until(g: MasterGroup, what: string, pred: (s: MasterGroupState) => boolean, timeoutMs = 20_000): Promise<MasterGroupState> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = g.state();
-    if (pred(s)) return s;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; state ${JSON.stringify(s)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function until(g: MasterGroup, what: string, pred: (s: MasterGroupState) => boolean, timeoutMs = 20_000): Promise<MasterGroupState> {
+  return waitForState(() => g.state(), what, pred, timeoutMs);
 }
 
 before(async () => {
