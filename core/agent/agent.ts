@@ -256,7 +256,10 @@ export class Agent {
           await this.options.store.saveFramework(event.update_framework.framework_info);
           return;
         case 'SHUTDOWN':
-          this.log('error', `Master asked this agent to shut down: ${event.shutdown.message}`);
+          // Mesos's agent kills every executor and exits here; Plateau's kills every task and stays, and its
+          // re-registration is refused until the master lets it back (a machine brought up after maintenance).
+          this.log('error', `Master asked this agent to shut down: ${event.shutdown.message}; killing every task`);
+          for (const frameworkId of [...this.frameworks.keys()]) await this.shutdownFramework(frameworkId);
           return;
         case 'PING':
           if (this.stream && this.agentId) await this.options.link.post({ type: 'PONG', agent_id: { value: this.agentId } }, this.stream.linkId).catch(() => undefined);

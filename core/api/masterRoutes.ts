@@ -10,6 +10,7 @@ import type { SchedulerEvent } from '../protocol/mesos/scheduler.js';
 import type { Task } from '../protocol/mesos/v1.js';
 import { AGENT_LINK_PATH, AGENT_STREAM_HEADER, type AgentCall, type AgentEvent } from '../protocol/plateau/agentLink.js';
 import { BUILD_INFO } from './buildInfo.js';
+import { maintenanceOperatorCall, registerMaintenanceRoutes } from './maintenanceRoutes.js';
 import { masterMetrics } from './masterMetrics.js';
 import { getAgentsJson, getFrameworksJson, getRolesJson, getStateJson, getTasksJson, operatorEventJson } from './masterOperatorJson.js';
 import { agentJson, agentUsage, frameworkJson, masterStateJson, masterStateSummaryJson, taskJson } from './masterStateJson.js';
@@ -40,6 +41,7 @@ export function registerMasterRoutes(app: FastifyInstance, master: Master): void
   app.post('/api/v1', (req, reply) => operatorApi(master, req, reply, flagsObject));
   app.post('/master/api/v1', (req, reply) => operatorApi(master, req, reply, flagsObject));
   app.post(AGENT_LINK_PATH, (req, reply) => agentLink(master, req, reply));
+  registerMaintenanceRoutes(app, master);
   for (const path of ['/api/v1/scheduler', '/master/api/v1/scheduler', '/api/v1', '/master/api/v1']) {
     app.route({ method: ['GET', 'PUT', 'DELETE', 'PATCH'], url: path, handler: (_req, reply) => reply.code(405).header('Allow', 'POST').type('text/plain; charset=utf-8').send(`Expecting 'POST', received '${_req.method}'`) });
   }
@@ -205,9 +207,13 @@ async function operatorApi(master: Master, req: FastifyRequest, reply: FastifyRe
       }
       case 'SUBSCRIBE':
         return operatorSubscribe(master, reply);
-      default:
+      default: {
+        const maintenance = await maintenanceOperatorCall(master, body);
+        if (maintenance === null) return reply.code(200).send();
+        if (maintenance) return answer(...maintenance);
         if (/^[A-Z_]+$/.test(body.type)) throw new CoreError('UNSUPPORTED', `Operator call ${body.type} is not implemented by Plateau`);
         throw invalid(`Failed to convert JSON into Call protobuf: unknown call type '${body.type}'`);
+      }
     }
   } catch (err) {
     return reply.code(statusOf(err)).type('text/plain; charset=utf-8').send((err as Error).message);

@@ -1,3 +1,4 @@
+import type { MaintenanceState } from '../master/maintenance.js';
 import type { Registry, RegistryState } from '../master/registry.js';
 import { SessionKeeper } from './sessionKeeper.js';
 import { zkChild } from './zkUrl.js';
@@ -40,6 +41,8 @@ export class ZkRegistry implements Registry {
     }
     const weights = await s.getData(zkChild(this.root, 'weights'));
     if (weights) state.weights = JSON.parse(weights) as RegistryState['weights'];
+    const maintenance = await s.getData(zkChild(this.root, 'maintenance'));
+    if (maintenance) state.maintenance = JSON.parse(maintenance) as MaintenanceState;
     return state;
   }
 
@@ -74,6 +77,11 @@ export class ZkRegistry implements Registry {
   async putQuota(quota: RegistryState['quotas'][number]): Promise<void> {
     if (Object.keys(quota.guarantees).length + Object.keys(quota.limits).length === 0) return this.drop('quotas', quota.role);
     return this.put('quotas', quota.role, quota);
+  }
+
+  /** putMaintenance writes the schedule and the down machines as one node, so they change together. */
+  async putMaintenance(state: MaintenanceState): Promise<void> {
+    await (await this.live()).putData(zkChild(this.root, 'maintenance'), JSON.stringify(state));
   }
 
   /** close ends the registry's session. */

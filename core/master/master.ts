@@ -11,6 +11,7 @@ import { isTerminalState } from '../protocol/mesos/v1.js';
 import type { AgentCall, AgentEvent } from '../protocol/plateau/agentLink.js';
 import { AgentRecord } from './agentRecord.js';
 import type { EventSink } from './eventSink.js';
+import { machineKey, Maintenance, type MachineId, type MaintenanceSchedule } from './maintenance.js';
 import { FrameworkRecord } from './frameworkRecord.js';
 import type { MasterFlags } from './masterFlags.js';
 import type { OfferEvent } from '../protocol/plateau/offerEvent.js';
@@ -46,6 +47,8 @@ export class Master {
   readonly startTime: number;
   electedTime: number | undefined;
   readonly frameworks = new Map<string, FrameworkRecord>();
+  /** maintenance is the maintenance schedule and which machines are down (persisted in the registry). */
+  readonly maintenance = new Maintenance();
   readonly completedFrameworks: FrameworkRecord[] = [];
   readonly agents = new Map<string, AgentRecord>();
   /** recoveredAgents are agents from the registry that have not re-registered since this master started. */
@@ -119,6 +122,7 @@ export class Master {
   /** start recovers the registry and begins allocating; agents from the registry get `agent_reregister_timeout` to come back. */
   async start(): Promise<void> {
     const state = await this.options.registry.recover();
+    if (state.maintenance) this.maintenance.apply(state.maintenance);
     for (const w of state.weights) this.allocator.updateWeights([w]);
     for (const q of state.quotas) this.allocator.updateQuota(q.role, { guarantees: q.guarantees, limits: q.limits });
     for (const f of state.frameworks) {
@@ -407,6 +411,8 @@ export class Master {
       ...(agent.info.attributes?.length ? { attributes: agent.info.attributes } : {}),
       ...(multiRole ? { allocation_info: { role } } : {}),
     };
+    const unavailability = this.maintenance.unavailabilityOf(machineOf(agent));
+    if (unavailability) offer.unavailability = unavailability;
     this.offers.set(id, { ...offer, resourcesInternal: resources, createdAt: now });
     framework.offers.set(id, offer);
     this.counters.offers_made++;
@@ -690,6 +696,9 @@ export class Master {
     const body = call.type === 'REGISTER' ? call.register : call.reregister;
     const total = Resources.fromJSON(body.agent_info.resources ?? []);
     if (total.scalar('cpus') <= 0 || total.scalar('mem') <= 0) throw invalid('Agent must have positive cpus and mem');
+    if (this.maintenance.modeOf({ hostname: body.agent_info.hostname, ip: body.ip }) === 'DOWN') {
+      throw new CoreError('FORBIDDEN', 'Agent attempted to register but is part of a machine in maintenance (DOWN)');
+    }
     let agentId: string;
     if (call.type === 'REREGISTER') {
       agentId = call.reregister.agent_info.id.value;
@@ -833,14 +842,22 @@ export class Master {
     const now = this.clock.now();
     this.unreachableAgents.set(agent.id, { info: agent.info, ip: agent.ip, since: now });
     await this.options.registry.putAgent({ info: agent.info, ip: agent.ip, unreachable: true });
+    this.failAgentTasks(agent, (record) => (record.partitionAware ? 'TASK_UNREACHABLE' : 'TASK_LOST'), `Agent ${agent.info.hostname} is unreachable`, now);
+  }
+
+  /**
+   * failAgentTasks tells each framework that the tasks on a removed agent are gone (`stateFor` picks the state a
+   * framework understands), then that the agent itself is, and tells operator subscribers.
+   */
+  private failAgentTasks(agent: AgentRecord, stateFor: (record: FrameworkRecord) => TaskState, message: string, now: number): void {
     for (const [frameworkId, taskIds] of agent.taskIds) {
       const record = this.frameworks.get(frameworkId);
       if (!record) continue;
       for (const taskId of taskIds) {
         const task = record.tasks.get(taskId);
         if (!task || isTerminalState(task.state)) continue;
-        const state: TaskState = record.partitionAware ? 'TASK_UNREACHABLE' : 'TASK_LOST';
-        const status = { ...this.masterStatus(task, state, 'REASON_AGENT_REMOVED', `Agent ${agent.info.hostname} is unreachable`), ...(state === 'TASK_UNREACHABLE' ? { unreachable_time: { nanoseconds: now * 1e6 } } : {}) };
+        const state = stateFor(record);
+        const status = { ...this.masterStatus(task, state, 'REASON_AGENT_REMOVED', message), ...(state === 'TASK_UNREACHABLE' ? { unreachable_time: { nanoseconds: now * 1e6 } } : {}) };
         task.state = state;
         task.statuses.push(status);
         record.tasks.delete(taskId);
@@ -864,6 +881,56 @@ export class Master {
       await this.options.registry.putAgent({ info: a.info, ip: a.ip, unreachable: true });
       this.log('warn', `Agent ${id} did not re-register within ${this.flags.agent_reregister_timeout} ms after master failover; marked unreachable`);
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Maintenance
+
+  /** updateMaintenanceSchedule replaces the schedule; offers from machines whose unavailability changed are remade. */
+  async updateMaintenanceSchedule(schedule: MaintenanceSchedule): Promise<void> {
+    const next = this.maintenance.planSchedule(schedule);
+    await this.options.registry.putMaintenance(next);
+    const before = new Map([...this.agents.values()].map((a) => [a.id, JSON.stringify(this.maintenance.unavailabilityOf(machineOf(a)))]));
+    this.maintenance.apply(next);
+    const changed = new Set([...this.agents.values()].filter((a) => JSON.stringify(this.maintenance.unavailabilityOf(machineOf(a))) !== before.get(a.id)).map((a) => a.id));
+    for (const offer of [...this.offers.values()]) if (changed.has(offer.agent_id.value)) this.rescindOffer(offer.id.value, 'maintenance schedule changed');
+    this.scheduleAllocation();
+  }
+
+  /**
+   * startMaintenance takes DRAINING machines DOWN: each agent on them is told to shut down and removed, its tasks
+   * reported gone (TASK_GONE_BY_OPERATOR to partition-aware frameworks, TASK_LOST to others), and it may not register
+   * again until the machine is brought up.
+   */
+  async startMaintenance(ids: MachineId[]): Promise<void> {
+    const next = this.maintenance.planDown(ids);
+    await this.options.registry.putMaintenance(next);
+    this.maintenance.apply(next);
+    const down = new Set(ids.map(machineKey));
+    for (const agent of [...this.agents.values()]) {
+      if (!down.has(machineKey(machineOf(agent)))) continue;
+      const message = "Operator initiated 'Machine DOWN'";
+      this.log('warn', `Removing agent ${agent.id} (${agent.info.hostname}): ${message}`);
+      agent.send({ type: 'SHUTDOWN', shutdown: { message } });
+      for (const offer of [...this.offers.values()]) if (offer.agent_id.value === agent.id) this.rescindOffer(offer.id.value, message);
+      agent.disconnectTimer?.cancel();
+      agent.disconnectTimer = undefined;
+      this.agents.delete(agent.id);
+      this.allocator.removeAgent(agent.id);
+      this.counters.slave_removals++;
+      await this.options.registry.removeAgent(agent.id);
+      this.failAgentTasks(agent, (record) => (record.partitionAware ? 'TASK_GONE_BY_OPERATOR' : 'TASK_LOST'), `Agent ${agent.info.hostname} removed: ${message}`, this.clock.now());
+      const link = agent.link;
+      agent.link = undefined;
+      link?.sink.close();
+    }
+  }
+
+  /** stopMaintenance brings DOWN machines UP: they leave the schedule and their agents may register again. */
+  async stopMaintenance(ids: MachineId[]): Promise<void> {
+    const next = this.maintenance.planUp(ids);
+    await this.options.registry.putMaintenance(next);
+    this.maintenance.apply(next);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -969,4 +1036,9 @@ export function ipToUint32(ip: string): number {
   if (parts.length !== 4 || parts.some((p) => !(p >= 0 && p <= 255))) return 0;
   const [a, b, c, d] = parts as [number, number, number, number];
   return ((d << 24) >>> 0) + (c << 16) + (b << 8) + a;
+}
+
+/** machineOf is the machine an agent runs on, as maintenance schedules name it: its hostname and IP. */
+function machineOf(agent: AgentRecord): MachineId {
+  return { hostname: agent.info.hostname, ip: agent.ip };
 }

@@ -1,4 +1,5 @@
 import type { AgentInfo, FrameworkInfo } from '../protocol/mesos/v1.js';
+import type { MaintenanceState } from './maintenance.js';
 
 /**
  * RegistryState is what the master must remember across restarts (Mesos's registrar): the agents it
@@ -10,6 +11,8 @@ export interface RegistryState {
   frameworks: Array<FrameworkInfo & { id: { value: string } }>;
   weights: Array<{ role: string; weight: number }>;
   quotas: Array<{ role: string; guarantees: Record<string, number>; limits: Record<string, number> }>;
+  /** maintenance is the maintenance schedule and the machines that are down; absent when none was ever posted. */
+  maintenance?: MaintenanceState;
 }
 
 /**
@@ -24,6 +27,7 @@ export interface Registry {
   removeFramework(frameworkId: string): Promise<void>;
   putWeights(weights: RegistryState['weights']): Promise<void>;
   putQuota(quota: RegistryState['quotas'][number]): Promise<void>;
+  putMaintenance(state: MaintenanceState): Promise<void>;
 }
 
 /** MemoryRegistry keeps the registry in memory, for tests and for `--registry=in_memory` as in Mesos. */
@@ -55,5 +59,8 @@ export class MemoryRegistry implements Registry {
   async putQuota(quota: RegistryState['quotas'][number]): Promise<void> {
     this.state.quotas = this.state.quotas.filter((q) => q.role !== quota.role);
     if (Object.keys(quota.guarantees).length + Object.keys(quota.limits).length > 0) this.state.quotas.push(structuredClone(quota));
+  }
+  async putMaintenance(state: MaintenanceState): Promise<void> {
+    this.state.maintenance = structuredClone(state);
   }
 }

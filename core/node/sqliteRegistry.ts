@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { MaintenanceState } from '../master/maintenance.js';
 import type { Registry, RegistryState } from '../master/registry.js';
 import type { FrameworkInfo } from '../protocol/mesos/v1.js';
 
@@ -29,6 +30,7 @@ export class SqliteRegistry implements Registry {
       else if (row.kind === 'framework') state.frameworks.push(value);
       else if (row.kind === 'weight') state.weights.push(value);
       else if (row.kind === 'quota') state.quotas.push(value);
+      else if (row.kind === 'maintenance') state.maintenance = value;
     }
     return state;
   }
@@ -55,6 +57,10 @@ export class SqliteRegistry implements Registry {
     if (Object.keys(quota.guarantees).length + Object.keys(quota.limits).length === 0) {
       this.db.prepare('DELETE FROM entries WHERE kind = ? AND id = ?').run('quota', quota.role);
     } else this.put('quota', quota.role, quota);
+  }
+
+  async putMaintenance(state: MaintenanceState): Promise<void> {
+    this.put('maintenance', 'state', state);
   }
 
   close(): void {

@@ -232,6 +232,8 @@ export interface Offer {
   attributes?: Attribute[];
   executor_ids?: Id[];
   allocation_info?: { role: string };
+  /** unavailability is set while the agent's machine is scheduled for maintenance. */
+  unavailability?: { start: { nanoseconds: number }; duration?: { nanoseconds: number } };
 }
 
 /** Filters tell the master how long to withhold declined resources (`refuse_seconds`, default 5). */

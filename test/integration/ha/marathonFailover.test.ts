@@ -163,6 +163,9 @@ describe('two Marathons on ZooKeeper', { timeout: 420_000 }, () => {
     const pids = await sleepPids(MARKER);
     assert.equal(pids.length, 3, 'three sleep processes');
     const oldMaster = (await masterLeader()) as string;
+    // The maintenance schedule is registry state: the new leader must find it in ZooKeeper.
+    const schedule = { windows: [{ machine_ids: [{ hostname: 'spare', ip: '10.9.9.9' }], unavailability: { start: { nanoseconds: 1_900_000_000_000_000_000 } } }] };
+    assert.equal((await call(`${oldMaster}/master/maintenance/schedule`, { method: 'POST', body: JSON.stringify(schedule) })).status, 200, 'schedule posted');
     const victim = masters.find((m) => m.url === oldMaster) as PlateauProcess;
     await victim.kill('SIGKILL');
 
@@ -180,6 +183,7 @@ describe('two Marathons on ZooKeeper', { timeout: 420_000 }, () => {
       return fw?.active === true;
     }, 60_000, 'Marathon re-subscribed to the new master with its framework id');
     assert.deepEqual(await runningTasks(leader, '/ha/sleeper'), before, 'the same tasks, none lost or replaced');
+    assert.deepEqual((await call(`${newMaster}/master/maintenance/schedule`)).body, schedule, 'the new leader recovered the maintenance schedule from ZooKeeper');
     assert.deepEqual(await sleepPids(MARKER), pids, 'the same processes, never restarted');
     const deployments = await waitFor(async () => {
       const d = await call(`${leader.url}/v2/deployments`);
