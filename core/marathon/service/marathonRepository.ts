@@ -3,6 +3,9 @@ import type { AppDefinition } from '../../protocol/marathon/appDefinition.js';
 import type { Group } from '../../protocol/marathon/group.js';
 import type { InstanceRecord } from './instanceRecord.js';
 
+/** MAX_VERSIONS is how many versions of the root group and of each app are kept (Marathon's `--zk_max_versions`). */
+export const MAX_VERSIONS = 50;
+
 /** READ_BATCH is how many reads `load` keeps in flight. */
 const READ_BATCH = 256;
 
@@ -21,7 +24,10 @@ export interface StoredDeployment {
  * Marathon's own ZooKeeper categories so the ZooKeeper store can hold the same keys.
  */
 export class MarathonRepository {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly maxVersions = MAX_VERSIONS,
+  ) {}
 
   async load(): Promise<{ root: Group | undefined; instances: InstanceRecord[]; deployments: StoredDeployment[]; frameworkId: string | undefined }> {
     const root = await this.store.get<Group>('/marathon/group/root');
@@ -40,12 +46,24 @@ export class MarathonRepository {
     return out;
   }
 
-  /** putRoot stores the new root group together with the versions of the apps that changed, atomically. */
+  /**
+   * putRoot stores the new root group together with the versions of the apps that changed, atomically, and drops the
+   * versions beyond the newest `maxVersions` of the root group and of each changed app, as Marathon's storage GC does
+   * (`--zk_max_versions`, 50): every root version holds every app, and kept forever they would outgrow any store.
+   */
   async putRoot(root: Group, changedApps: AppDefinition[]): Promise<void> {
+    const stale = async (versions: string[], adding: string) => {
+      const all = [...new Set([...versions, adding])].sort();
+      return all.slice(0, Math.max(0, all.length - this.maxVersions));
+    };
+    const dropRoot = await stale(await this.rootVersions(), root.version);
+    const dropApps = await Promise.all(changedApps.map(async (a) => (await stale(await this.appVersions(a.id), a.version)).map((v) => `/marathon/apps${a.id}/versions/${v}`)));
     await this.store.batch([
       { put: '/marathon/group/root', value: root },
       { put: `/marathon/group/versions/${root.version}`, value: root },
       ...changedApps.map((a) => ({ put: `/marathon/apps${a.id}/versions/${a.version}`, value: a })),
+      ...dropRoot.map((v) => ({ delete: `/marathon/group/versions/${v}` })),
+      ...dropApps.flat().map((key) => ({ delete: key })),
     ]);
   }
 
