@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Resources } from '../common/resources.js';
 import { attributesSummary } from '../common/attributes.js';
+import { mapBounded } from '../common/concurrency.js';
 import { invalid, CoreError } from '../common/errors.js';
 import type { Agent } from '../agent/agent.js';
 import type { HistorySample } from '../containerizer/containerHistory.js';
@@ -221,28 +222,39 @@ function legacyAgentTask(t: Task): Record<string, unknown> {
   };
 }
 
+/**
+ * USAGE_READS_IN_FLIGHT bounds how many containers' usage `/monitor/statistics` and GET_CONTAINERS read at once. They
+ * read concurrently so a containerizer can serve reads that overlap together (the posix one answers them from one
+ * scan of `/proc`; read one after another, 70 containers cost 70 scans and an answer took 10 s and more), and with a
+ * bound so a Docker agent does not ask its daemon for hundreds of containers' stats at once.
+ */
+const USAGE_READS_IN_FLIGHT = 32;
+
+/** liveContainers lists the agent's task runs whose container is running, with the container's id. */
+function liveContainers(agent: Agent) {
+  return [...agent.runs.values()].flatMap((run) => (run.container && !isTerminalState(run.state) ? [{ run, containerId: run.container.containerId, pid: run.container.pid }] : []));
+}
+
 /** monitorStatistics answers `/monitor/statistics`: one entry per live executor with its container's usage. */
 export async function monitorStatistics(agent: Agent): Promise<unknown[]> {
-  const out = [];
-  for (const run of agent.runs.values()) {
-    if (!run.container || isTerminalState(run.state)) continue;
+  const entries = await mapBounded(liveContainers(agent), USAGE_READS_IN_FLIGHT, async ({ run, containerId }) => {
     let statistics: Record<string, number>;
     try {
-      statistics = await agent.containerUsage(run.container.containerId);
+      statistics = await agent.containerUsage(containerId);
     } catch {
-      continue; // the container ended between listing and reading; Mesos skips it too
+      return undefined; // the container ended between listing and reading; Mesos skips it too
     }
-    const view = await safeView(agent, run.container.containerId);
-    out.push({
+    const view = await safeView(agent, containerId);
+    return {
       framework_id: run.frameworkId,
       executor_id: run.executorId,
       executor_name: `Command Executor (Task: ${run.task.task_id.value})`,
       source: run.task.task_id.value,
       statistics,
       ...(view ? { plateau_container_view: containerViewJson(view) } : {}),
-    });
-  }
-  return out;
+    };
+  });
+  return entries.filter((e) => e !== undefined);
 }
 
 function agentMetrics(agent: Agent): Record<string, number> {
@@ -298,26 +310,24 @@ async function agentOperatorApi(agent: Agent, req: FastifyRequest, reply: Fastif
           get_frameworks: { frameworks: [...agent.frameworks.values()].map((framework_info) => ({ framework_info })) },
         });
       case 'GET_CONTAINERS': {
-        const containers = [];
-        for (const run of agent.runs.values()) {
-          if (!run.container || isTerminalState(run.state)) continue;
+        const containers = await mapBounded(liveContainers(agent), USAGE_READS_IN_FLIGHT, async ({ run, containerId, pid }) => {
           let resource_statistics: Record<string, number> | undefined;
           try {
-            resource_statistics = await agent.containerUsage(run.container.containerId);
+            resource_statistics = await agent.containerUsage(containerId);
           } catch {
             resource_statistics = undefined;
           }
-          const view = await safeView(agent, run.container.containerId);
-          containers.push({
+          const view = await safeView(agent, containerId);
+          return {
             framework_id: { value: run.frameworkId },
             executor_id: { value: run.executorId },
             executor_name: `Command Executor (Task: ${run.task.task_id.value})`,
-            container_id: { value: run.container.containerId },
-            container_status: { container_id: { value: run.container.containerId }, executor_pid: run.container.pid },
+            container_id: { value: containerId },
+            container_status: { container_id: { value: containerId }, executor_pid: pid },
             ...(resource_statistics ? { resource_statistics } : {}),
             ...(view ? { plateau_container_view: containerViewJson(view) } : {}),
-          });
-        }
+          };
+        });
         return answer('GET_CONTAINERS', { containers });
       }
       default:

@@ -44,6 +44,12 @@ export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/
 const DEFAULT_POLL_INTERVAL_MS = 1000;
 
 /**
+ * SIGKILL_RETRY_MS is how soon a SIGKILL that could not be sent (the agent out of descriptors, say) is sent again: a
+ * kill must end the container, and whoever called `kill` or `destroyAll` waits for that end.
+ */
+export const SIGKILL_RETRY_MS = 1000;
+
+/**
  * The wrapper is the container's root process and the task's parent, so that the task's exit status is recorded
  * in the sandbox even when the agent is not running to reap it (our stand-in for Mesos's command executor).
  *
@@ -275,9 +281,7 @@ export class PosixContainerizer implements Containerizer {
     if (c.state === 'terminated' || c.killed) return;
     c.limitation ??= { ...limitation };
     c.escalation?.handle.cancel();
-    c.escalation = undefined;
-    c.sigkillSent = true;
-    await this.signal(c, 'SIGKILL');
+    await this.escalate(c);
     await c.done.promise;
   }
 
@@ -403,15 +407,24 @@ export class PosixContainerizer implements Containerizer {
     c.escalation = { handle, at };
   }
 
+  /** escalate sends SIGKILL, and sends it again every `SIGKILL_RETRY_MS` until it goes through or the container ends. */
   private async escalate(c: Container): Promise<void> {
     c.escalation = undefined;
     if (c.state === 'terminated' || this.disposed) return;
     c.sigkillSent = true;
-    await this.signal(c, 'SIGKILL');
+    if (!(await this.signal(c, 'SIGKILL'))) this.retryEscalation(c);
   }
 
-  private async signal(c: Container, signal: NodeJS.Signals): Promise<void> {
-    if (!c.status) return;
+  private retryEscalation(c: Container): void {
+    // The container may have ended, or the containerizer gone down, while the signal was being sent.
+    if (c.state === 'terminated' || this.disposed || c.escalation) return;
+    const handle = this.clock.setTimeout(() => void this.escalate(c), SIGKILL_RETRY_MS);
+    c.escalation = { handle, at: this.clock.now() + SIGKILL_RETRY_MS };
+  }
+
+  /** signal sends `signal` to the container's process tree; false when sending failed (the failure is reported). */
+  private async signal(c: Container, signal: NodeJS.Signals): Promise<boolean> {
+    if (!c.status) return true; // nothing was started: there is nothing to signal
     if (signal !== 'SIGKILL') {
       // See WRAPPER_SCRIPT: the record must exist before the signal is sent. SIGKILL needs none (nothing survives it).
       try {
@@ -423,8 +436,10 @@ export class PosixContainerizer implements Containerizer {
     try {
       const handled = (await this.hooks?.signal?.(c.id, signal)) ?? false;
       if (!handled) await this.launcher.signalSession(identityOf(c.status), signal);
+      return true;
     } catch (err) {
-      this.warn(`Failed to send ${signal} to container '${c.id}'`, err);
+      this.warn(`Failed to send ${signal} to container '${c.id}'${signal === 'SIGKILL' && c.state !== 'terminated' ? `; retrying in ${SIGKILL_RETRY_MS} ms` : ''}`, err);
+      return false;
     }
   }
 

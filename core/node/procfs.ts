@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import { mapBounded } from '../common/concurrency.js';
 
 /**
  * Readers for Linux `/proc`, used to tell a live process from a reused pid, to find every process of a container's
@@ -73,11 +74,21 @@ export async function readProcStat(pid: number): Promise<ProcStat | undefined> {
   }
 }
 
-/** listProcStats reads the stat of every process; processes that vanish while we read are skipped. */
+/**
+ * PROC_SCAN_CONCURRENCY is how many `/proc/<pid>/stat` files one scan reads at once. Reading them all at once held a
+ * descriptor per process on the host: a kill of 70 containers on a host of 700 processes opened ~50,000 files
+ * together and failed with EMFILE, leaving tasks unkilled. A few dozen reads in flight keep a scan as fast.
+ */
+export const PROC_SCAN_CONCURRENCY = 32;
+
+/**
+ * listProcStats reads the stat of every process, at most `PROC_SCAN_CONCURRENCY` files at a time; processes that
+ * vanish while we read are skipped.
+ */
 export async function listProcStats(): Promise<ProcStat[]> {
   const names = await readdir('/proc');
   const pids = names.filter((n) => /^\d+$/.test(n)).map(Number);
-  const stats = await Promise.all(pids.map((pid) => readProcStat(pid)));
+  const stats = await mapBounded(pids, PROC_SCAN_CONCURRENCY, (pid) => readProcStat(pid));
   return stats.filter((s): s is ProcStat => s !== undefined);
 }
 

@@ -162,7 +162,7 @@ export async function localContainerizer(config: AgentConfig, deps: { log: Logge
   if (isolation.ignored.length > 0) deps.log.warn(`Isolators not implemented by Plateau are ignored: ${isolation.ignored.join(', ')}`);
   const launcher = new ChildProcessLauncher();
   if (isolation.cgroups.length === 0) {
-    return { containerizer: new PosixContainerizer({ launcher, clock: deps.clock, onWarning: (m) => deps.log.warn(m) }), flags: () => ({ lxcfs: 'unused (no cgroups isolator in --isolation)' }) };
+    return { containerizer: new PosixContainerizer({ launcher, clock: deps.clock, onWarning: (m, err) => deps.log.warn(err === undefined ? m : `${m}: ${err instanceof Error ? err.message : String(err)}`) }), flags: () => ({ lxcfs: 'unused (no cgroups isolator in --isolation)' }) };
   }
   if (process.getuid?.() !== 0) throw new CoreError('UNAVAILABLE', `--isolation=${config.isolation} needs the agent to run as root (cgroups and namespaces)`);
   const cgroups = await detectCgroupFs();

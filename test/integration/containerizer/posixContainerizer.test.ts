@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { FakeClock, type Clock } from '../../../core/common/clock.js';
 import { CoreError } from '../../../core/common/errors.js';
@@ -64,6 +66,19 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Prom
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await sleep(20);
   }
+}
+
+/**
+ * lowerDescriptorLimit sets this process's soft RLIMIT_NOFILE to `soft` (with util-linux's `prlimit`: Node has no
+ * setrlimit) and resolves to a function that puts the old soft limit back.
+ */
+async function lowerDescriptorLimit(soft: number): Promise<() => Promise<void>> {
+  const limits = await readFile('/proc/self/limits', 'utf8');
+  const old = /^Max open files\s+(\d+|unlimited)/m.exec(limits)?.[1];
+  assert.ok(old !== undefined, `/proc/self/limits has a "Max open files" line: ${limits}`);
+  const set = (value: string) => promisify(execFile)('prlimit', ['--pid', String(process.pid), `--nofile=${value}:`]);
+  await set(String(soft));
+  return async () => void (await set(old));
 }
 
 describe('PosixContainerizer', () => {
@@ -282,6 +297,41 @@ describe('PosixContainerizer', () => {
     await c.destroyAll(300);
     assert.equal((await c.wait(a.containerId)).state, 'TASK_KILLED');
     assert.equal((await c.wait(b.containerId)).signal, 'SIGKILL');
+    await assertNothingRunning();
+  });
+
+  it('reads the usage of, then kills, 40 containers at once within 256 file descriptors', { timeout: 60_000 }, async () => {
+    // An agent with 70 tasks on a host of 700 processes: each usage read and each kill scanned all of /proc with a
+    // descriptor per process at once, so killing them all together failed with EMFILE ("Failed to send SIGTERM/SIGKILL
+    // to container"), the tasks kept running, and destroyAll waited for them for ever.
+    const warnings: string[] = [];
+    const c = new PosixContainerizer({ launcher: new ChildProcessLauncher(), clock: systemClock, pollIntervalMs: 25, onWarning: (m, err) => warnings.push(`${m}: ${String(err)}`) });
+    owned.push(c);
+    const specs: LaunchSpec[] = [];
+    for (let i = 0; i < 40; i++) {
+      const s = await shell('sleep 30');
+      await c.launch(s);
+      specs.push(s);
+    }
+    await eventually(async () => (await runningWithMarker(marker)).length >= 80, 10_000);
+    const restore = await lowerDescriptorLimit(256);
+    let usages: Array<PromiseSettledResult<Record<string, number>>>;
+    let destroyed: boolean;
+    try {
+      usages = await Promise.allSettled(specs.map((s) => c.usage(s.containerId)));
+      destroyed = await Promise.race([c.destroyAll(500).then(() => true), sleep(20_000).then(() => false)]);
+    } finally {
+      await restore();
+    }
+    const failedReads = usages.filter((u) => u.status === 'rejected');
+    assert.equal(failedReads.length, 0, `every usage read succeeds; the first failure: ${String(failedReads[0]?.reason)}`);
+    assert.ok(
+      usages.every((u) => u.status === 'fulfilled' && (u.value.processes ?? 0) >= 1),
+      'every usage read sees the container\'s processes',
+    );
+    assert.equal(destroyed, true, `destroyAll ends within 20 s; warnings: ${warnings.slice(0, 3).join(' | ')}`);
+    for (const s of specs) assert.equal((await c.wait(s.containerId)).state, 'TASK_KILLED', `container ${s.containerId} ends as killed`);
+    assert.deepEqual(warnings, [], 'every signal is sent');
     await assertNothingRunning();
   });
 
