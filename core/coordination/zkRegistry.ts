@@ -1,8 +1,12 @@
 import type { MaintenanceState } from '../master/maintenance.js';
 import type { Registry, RegistryState } from '../master/registry.js';
+import { mapBounded } from '../common/concurrency.js';
 import { SessionKeeper } from './sessionKeeper.js';
 import { zkChild } from './zkUrl.js';
 import type { ZkSession } from './zkSession.js';
+
+/** RECOVERY_READS is how many registry reads recovery keeps in flight. */
+const RECOVERY_READS = 256;
 
 /**
  * ZkRegistry keeps the master's registry in ZooKeeper under `<path>/registry`: one znode per agent, framework and
@@ -34,8 +38,10 @@ export class ZkRegistry implements Registry {
     for (const kind of ['agents', 'frameworks', 'quotas'] as const) {
       const dir = zkChild(this.root, kind);
       await s.ensurePath(dir);
-      for (const child of (await s.getChildren(dir)).sort()) {
-        const data = await s.getData(zkChild(dir, child));
+      // Reads are pipelined on the session (a bounded number in flight): after a failover the new leader reads every
+      // agent's node before it serves, and one round trip at a time would cost seconds at a thousand agents.
+      const children = (await s.getChildren(dir)).sort();
+      for (const data of await mapBounded(children, RECOVERY_READS, (child) => s.getData(zkChild(dir, child)))) {
         if (data) (state[kind] as unknown[]).push(JSON.parse(data));
       }
     }

@@ -6,6 +6,8 @@ import type { ZkOp, ZkSession } from './zkSession.js';
 
 /** BUCKETS is how many buckets each category is spread over, as Marathon's ZooKeeper store does. */
 const BUCKETS = 16;
+/** WRITE_ATTEMPTS bounds how often a write is sent again after a connection loss. */
+const WRITE_ATTEMPTS = 3;
 /** MAX_NODE_BYTES keeps a value under ZooKeeper's default 1 MiB packet limit (jute.maxbuffer) with room for the path. */
 const MAX_NODE_BYTES = 1_000 * 1024;
 
@@ -72,33 +74,59 @@ export class ZkStore implements Store {
     return s;
   }
 
+  /**
+   * write runs an idempotent write (every write here sets whole values and deletes only what it saw), and runs it again
+   * when the connection dropped under it but the session came back: a connection loss leaves the outcome unknown, and
+   * writing the same values again settles it. A session that expires instead fails the write.
+   */
+  private write(fn: (s: ZkSession) => Promise<void>): Promise<void> {
+    return this.retrying(() => this.writable(), fn);
+  }
+
+  /** read is `write` for reads, which may be sent while disconnected (the client holds them until it reconnects). */
+  private read<T>(fn: (s: ZkSession) => Promise<T>): Promise<T> {
+    return this.retrying(() => this.sessions.live(), fn);
+  }
+
+  private retrying<T>(session: () => Promise<ZkSession>, fn: (s: ZkSession) => Promise<T>): Promise<T> {
+    return unavailable(async () => {
+      for (let attempt = 1; ; attempt++) {
+        const s = await session();
+        try {
+          return await fn(s);
+        } catch (err) {
+          if (attempt >= WRITE_ATTEMPTS || !isConnectionLoss(err) || !(await reconnected(s))) throw err;
+        }
+      }
+    });
+  }
+
   async get<T>(key: string): Promise<T | undefined> {
     const { node } = this.locate(key);
-    const data = await unavailable(async () => (await this.sessions.live()).getData(node));
+    const data = await this.read((z) => z.getData(node));
     return data === undefined || data === '' ? undefined : (JSON.parse(data) as T);
   }
 
   async put(key: string, value: unknown): Promise<void> {
     const text = this.encode(key, value);
     const { node } = this.locate(key);
-    await unavailable(async () => (await this.writable()).putData(node, text));
+    await this.write((z) => z.putData(node, text));
   }
 
   async delete(key: string): Promise<void> {
     const { node } = this.locate(key);
-    await unavailable(async () => (await this.writable()).remove(node));
+    await this.write((z) => z.remove(node));
   }
 
   list(prefix: string): Promise<string[]> {
-    return unavailable(() => this.listKeys(prefix));
+    return this.read((z) => this.listKeys(z, prefix));
   }
 
-  private async listKeys(prefix: string): Promise<string[]> {
+  private async listKeys(s: ZkSession, prefix: string): Promise<string[]> {
     if (!prefix.endsWith('/')) throw invalid(`List prefix '${prefix}' must end in '/'`);
     const { category, id: idPrefix } = this.locate(`${prefix}x`);
     const want = idPrefix.slice(0, -1);
     const categoryNode = zkChild(this.root, encodeURIComponent(category));
-    const s = await this.sessions.live();
     const buckets = want.includes('/') ? [zkBucket(want.split('/')[0] as string)] : Array.from({ length: BUCKETS }, (_, i) => i.toString(16));
     const keys: string[] = [];
     await Promise.all(
@@ -121,11 +149,10 @@ export class ZkStore implements Store {
 
   async batch(ops: Array<{ put: string; value: unknown } | { delete: string }>): Promise<void> {
     const located = ops.map((op) => ('put' in op ? { op, at: this.locate(op.put), data: this.encode(op.put, op.value) } : { op, at: this.locate(op.delete), data: '' }));
-    await unavailable(() => this.commit(located));
+    await this.write((z) => this.commit(z, located));
   }
 
-  private async commit(located: Array<{ op: { put: string; value: unknown } | { delete: string }; at: { dir: string; node: string }; data: string }>): Promise<void> {
-    const s = await this.writable();
+  private async commit(s: ZkSession, located: Array<{ op: { put: string; value: unknown } | { delete: string }; at: { dir: string; node: string }; data: string }>): Promise<void> {
     for (const dir of new Set(located.map((l) => l.at.dir))) {
       if (this.dirs.has(dir)) continue;
       await s.ensurePath(dir);
@@ -156,6 +183,23 @@ async function unavailable<T>(fn: () => Promise<T>): Promise<T> {
     if (err instanceof CoreError) throw err;
     throw new CoreError('UNAVAILABLE', `ZooKeeper is unavailable: ${(err as Error).message}`);
   }
+}
+
+/** reconnected waits for a session to leave `disconnected`: true once connected again, false once expired. */
+function reconnected(s: ZkSession): Promise<boolean> {
+  if (s.state() !== 'disconnected') return Promise.resolve(s.state() === 'connected');
+  return new Promise((resolve) => {
+    const sub = s.onState((state) => {
+      if (state === 'disconnected') return;
+      void sub.dispose();
+      resolve(state === 'connected');
+    });
+  });
+}
+
+function isConnectionLoss(err: unknown): boolean {
+  // node-zookeeper-client's Exception carries the code; -4 is CONNECTION_LOSS.
+  return typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === -4;
 }
 
 function isNoNode(err: unknown): boolean {

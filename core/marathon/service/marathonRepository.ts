@@ -1,3 +1,4 @@
+import { mapBounded } from '../../common/concurrency.js';
 import type { Store } from '../../coordination/store.js';
 import type { AppDefinition } from '../../protocol/marathon/appDefinition.js';
 import type { Group } from '../../protocol/marathon/group.js';
@@ -39,11 +40,7 @@ export class MarathonRepository {
 
   /** getAll reads many keys with a bounded number in flight: a remote store (ZooKeeper) answers pipelined reads far faster than one at a time. */
   private async getAll<T>(keys: string[]): Promise<T[]> {
-    const out: T[] = [];
-    for (let i = 0; i < keys.length; i += READ_BATCH) {
-      for (const v of await Promise.all(keys.slice(i, i + READ_BATCH).map((k) => this.store.get<T>(k)))) if (v !== undefined) out.push(v);
-    }
-    return out;
+    return (await mapBounded(keys, READ_BATCH, (k) => this.store.get<T>(k))).filter((v): v is Awaited<T> & T => v !== undefined);
   }
 
   /**
