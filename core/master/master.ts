@@ -712,7 +712,11 @@ export class Master {
       agentId = `${this.id}-S${this.nextAgentId++}`;
     }
     const info = { ...body.agent_info, id: { value: agentId } };
-    await this.options.registry.putAgent({ info, ip: body.ip });
+    // An agent the registry already holds as it is now needs no write, as Mesos's registrar does none for it: after a
+    // failover every agent re-registers at once, and with the registry in ZooKeeper each write is a quorum commit.
+    const stored = this.agents.get(agentId) ?? this.recoveredAgents.get(agentId);
+    const unchanged = call.type === 'REREGISTER' && stored !== undefined && !this.unreachableAgents.has(agentId) && stored.ip === body.ip && JSON.stringify(stored.info) === JSON.stringify(info);
+    if (!unchanged) await this.options.registry.putAgent({ info, ip: body.ip });
     let record = this.agents.get(agentId);
     const isNew = !record;
     if (record) {

@@ -21,10 +21,11 @@ const LISTENING = /(?:Master|Agent) listening on (http:\/\/[\d.]+:\d+)/;
 
 /**
  * startPlateau runs `plateau <args>` and resolves once its log prints the URL it listens on (`ready`'s first
- * group), so tests use real processes on loopback with ports chosen by the kernel (`--port=0`).
+ * group), so tests use real processes on loopback with ports chosen by the kernel (`--port=0`). `execArgv` adds Node
+ * flags that NODE_OPTIONS refuses (a benchmark's `--cpu-prof`).
  */
-export function startPlateau(args: string[], env: NodeJS.ProcessEnv = {}, ready: RegExp = LISTENING, startTimeoutMs = 20_000): Promise<PlateauProcess> {
-  const proc = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startPlateau(args: string[], env: NodeJS.ProcessEnv = {}, ready: RegExp = LISTENING, startTimeoutMs = 20_000, execArgv: string[] = []): Promise<PlateauProcess> {
+  const proc = spawn(process.execPath, [...execArgv, BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(proc);
   let out = '';
   return new Promise((resolvePromise, reject) => {
