@@ -12,6 +12,7 @@ import type { AgentStore, TaskCheckpoint } from './agentStore.js';
 import type { Fetcher } from './fetcher.js';
 import { parseHealthCheck, TaskHealthChecker, type HealthProbe } from './healthChecker.js';
 import type { MasterLink, MasterStream } from './masterLink.js';
+import { RegistrationBackoff } from './registrationBackoff.js';
 import { StatusUpdateRetry } from './statusUpdateRetry.js';
 
 /** AGENT_VERSION is the Mesos agent version Plateau's agent reports. */
@@ -79,7 +80,7 @@ export class Agent {
   private stream: MasterStream | undefined;
   private registered = false;
   private reconnectTimer: TimerHandle | undefined;
-  private attempts = 0;
+  private readonly backoff: RegistrationBackoff;
   private disposed = false;
   private readonly retry: StatusUpdateRetry;
   /** inFlight holds event handlers and container watchers still running, so `dispose` can wait for their checkpoints. */
@@ -90,6 +91,7 @@ export class Agent {
   constructor(private readonly options: AgentOptions) {
     this.startTime = options.clock.now();
     this.retry = new StatusUpdateRetry(options.clock, (key) => this.forwardHead(key));
+    this.backoff = new RegistrationBackoff(options.settings.registrationBackoffMs, options.rng);
   }
 
   get settings(): AgentSettings {
@@ -201,11 +203,21 @@ export class Agent {
     this.registered = false;
     if (this.disposed) return;
     if (wasRegistered) this.log('warn', `Lost the master${err ? `: ${err.message}` : ''}; reconnecting`);
-    const cap = Math.min(60_000, this.settings.registrationBackoffMs * 2 ** Math.min(this.attempts, 10));
-    this.attempts++;
-    const delay = Math.max(50, Math.floor(this.options.rng.next() * cap));
     this.reconnectTimer?.cancel();
-    this.reconnectTimer = this.options.clock.setTimeout(() => this.connect(), delay);
+    this.reconnectTimer = this.options.clock.setTimeout(() => this.connect(), this.backoff.next());
+  }
+
+  /**
+   * masterChanged is called when a ZooKeeper detector names a new leading master. As Mesos's agent does on detection,
+   * the backoff starts over, and an agent waiting to retry tries the new master within one backoff factor rather than
+   * after the long waits it built up while no master answered (a ZooKeeper session expiry takes seconds).
+   */
+  masterChanged(): void {
+    if (this.disposed) return;
+    this.backoff.reset();
+    if (!this.reconnectTimer) return; // registered, or an attempt is under way: its outcome schedules the next
+    this.reconnectTimer.cancel();
+    this.reconnectTimer = this.options.clock.setTimeout(() => this.connect(), this.backoff.next());
   }
 
   private async onEvent(event: AgentEvent): Promise<void> {
@@ -222,7 +234,7 @@ export class Agent {
           this.heartbeatMs = event.registered.heartbeat_interval_seconds * 1000;
           this.armWatchdog();
           this.registered = true;
-          this.attempts = 0;
+          this.backoff.reset();
           this.log('info', `Registered with master ${event.registered.master_info.pid ?? ''} as agent ${id}`);
           for (const k of this.runs.keys()) this.forwardHead(k);
           return;

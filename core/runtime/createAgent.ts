@@ -101,6 +101,13 @@ export async function createAgent(config: AgentConfig, deps: { log: Logger; cloc
     healthProbe: new NodeHealthProbe(),
     log: (level, msg) => deps.log[level](msg),
   });
+  // A newly detected leading master starts the agent's registration backoff over, as Mesos's detection does.
+  let leaderId = group?.state().leader?.id;
+  const leaderSub = group?.onChange((state) => {
+    if (state.leader === undefined || state.leader.id === leaderId) return;
+    leaderId = state.leader.id;
+    agent.masterChanged();
+  });
   registerAgentRoutes(app, agent, () => ({ ...config.flags, ...local.flags() }));
   // Only sandboxes are exposed; confineTo resolves symlinks and `..` so a task cannot point outside them.
   registerFilesRoutes(app, { resolve: confineTo(join(config.work_dir, 'slaves'), (virtualPath) => resolveSandboxPath(agent, config.work_dir, virtualPath)) });
@@ -116,6 +123,7 @@ export async function createAgent(config: AgentConfig, deps: { log: Logger; cloc
     else await agent.dispose();
     await gc.dispose();
     link.dispose();
+    void leaderSub?.dispose();
     group?.dispose();
     await app.close();
   };
