@@ -37,9 +37,9 @@ interface Candidate {
  * Filters that are due at `now` expire first. The resources offered are booked as held at once, so the
  * same resources are never offered twice, and an agent never offers more than it has available.
  */
-export function runAllocationCycle(state: AllocatorState, now: number): Allocation[] {
+export function runAllocationCycle(state: AllocatorState, now: number, agentIds?: ReadonlySet<string>): Allocation[] {
   state.expireFilters(now);
-  return new AllocationCycle(state).run();
+  return new AllocationCycle(state, agentIds).run();
 }
 
 /**
@@ -65,7 +65,10 @@ class AllocationCycle {
   private readonly headroom: QuotaHeadroom | undefined;
   private readonly noMinimum: boolean;
 
-  constructor(private readonly state: AllocatorState) {
+  constructor(
+    private readonly state: AllocatorState,
+    private readonly agentIds?: ReadonlySet<string>,
+  ) {
     this.headroom = state.roleTree.quotaRoots().length > 0 ? new QuotaHeadroom(state) : undefined;
     this.noMinimum = state.options.minCpusMilli <= 0 && state.options.minMemMilli <= 0;
   }
@@ -73,7 +76,8 @@ class AllocationCycle {
   run(): Allocation[] {
     const { state } = this;
     if (state.roleSorter.count() === 0) return [];
-    let agents = state.allAgents().filter((a) => a.active);
+    const only = this.agentIds;
+    let agents = state.allAgents().filter((a) => a.active && (only === undefined || only.has(a.id)));
     if (agents.length === 0) return [];
     const shuffling = state.options.shuffleAgents;
     if (shuffling) agents = shuffle(agents, state.options.rng);

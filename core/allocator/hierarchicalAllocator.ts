@@ -346,9 +346,14 @@ export class HierarchicalAllocator {
     this.state.roleTree.setQuota(role, empty ? undefined : copy);
   }
 
-  /** allocate runs one allocation cycle at `now` and returns the offers to make. */
-  allocate(now: number): Allocation[] {
-    return runAllocationCycle(this.state, now);
+  /**
+   * allocate runs one allocation cycle at `now` and returns the offers to make. `agentIds` limits the cycle to those
+   * agents, as Mesos's event-triggered allocations do (`allocate(slaveId)` after an agent is added or resources on it
+   * come back): a thousand agents re-registering after a failover then cost a thousand one-agent cycles, not a thousand
+   * cycles over every agent. The periodic cycle visits all agents.
+   */
+  allocate(now: number, agentIds?: ReadonlySet<string>): Allocation[] {
+    return runAllocationCycle(this.state, now, agentIds);
   }
 
   /** roles describes every known role (subscribed, weighted, with quota, reservations or allocations). */

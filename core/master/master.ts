@@ -64,6 +64,8 @@ export class Master {
   private readonly timers: TimerHandle[] = [];
   private recoveryTimer: TimerHandle | undefined;
   private allocationScheduled: TimerHandle | undefined;
+  /** allocationCandidates are the agents the scheduled prompt allocation visits ('all': every agent). */
+  private allocationCandidates: Set<string> | 'all' = new Set();
   private nextFrameworkId = 0;
   private nextAgentId = 0;
   private nextOfferId = 0;
@@ -138,7 +140,7 @@ export class Master {
       this.recoveryTimer = this.clock.setTimeout(() => void this.expireRecoveredAgents(), this.flags.agent_reregister_timeout);
     }
     this.electedTime = this.clock.now();
-    this.timers.push(this.clock.setInterval(() => this.allocate(), this.flags.allocation_interval));
+    this.timers.push(this.clock.setInterval(() => this.allocate(true), this.flags.allocation_interval));
     this.timers.push(this.clock.setInterval(() => this.heartbeat(), this.flags.heartbeat_interval));
     this.timers.push(this.clock.setInterval(() => this.pingAgents(), this.flags.agent_ping_timeout));
     this.log('info', `Master ${this.id} started on ${this.info.pid}, recovered ${state.agents.length} agents and ${state.frameworks.length} frameworks`);
@@ -363,14 +365,20 @@ export class Master {
   // ---------------------------------------------------------------------------------------------
   // Offers
 
-  /** allocate runs one allocator cycle and sends the resulting offers; it runs on the interval and promptly after events. */
-  allocate(): void {
+  /**
+   * allocate runs one allocator cycle and sends the resulting offers. It runs over every agent on the interval (`all`),
+   * and promptly after events over the agents they concern (or every agent, for events about frameworks and roles).
+   */
+  allocate(all = false): void {
     if (this.disposed) return;
     this.allocationScheduled?.cancel();
     this.allocationScheduled = undefined;
+    const candidates = all ? 'all' : this.allocationCandidates;
+    this.allocationCandidates = new Set();
+    if (candidates !== 'all' && candidates.size === 0) return;
     const now = this.clock.now();
     const byFramework = new Map<string, Offer[]>();
-    for (const allocation of this.allocator.allocate(now)) {
+    for (const allocation of this.allocator.allocate(now, candidates === 'all' ? undefined : candidates)) {
       const framework = this.frameworks.get(allocation.frameworkId);
       const agent = this.agents.get(allocation.agentId);
       if (!framework || !agent || !framework.connected) {
@@ -391,9 +399,16 @@ export class Master {
     }
   }
 
-  /** scheduleAllocation batches events (new agent, recovered resources, revive) into one prompt allocation. */
-  scheduleAllocation(delayMs = 0): void {
-    if (this.disposed || this.allocationScheduled) return;
+  /**
+   * scheduleAllocation batches events into one prompt allocation: events about agents (one added, resources on it coming
+   * back) name them in `agentIds`, and the cycle visits only those; any other event (a framework, a revive, a role's
+   * quota or weight, filters expiring) makes it visit every agent.
+   */
+  scheduleAllocation(delayMs = 0, agentIds?: Iterable<string>): void {
+    if (this.disposed) return;
+    if (agentIds === undefined) this.allocationCandidates = 'all';
+    else if (this.allocationCandidates !== 'all') for (const id of agentIds) this.allocationCandidates.add(id);
+    if (this.allocationScheduled) return;
     this.allocationScheduled = this.clock.setTimeout(() => this.allocate(), delayMs);
   }
 
@@ -443,7 +458,7 @@ export class Master {
     this.allocator.recoverResources(offer.framework_id.value, offer.agent_id.value, offer.resourcesInternal, undefined, now);
     if (notify) this.frameworks.get(offer.framework_id.value)?.send({ type: 'RESCIND', rescind: { offer_id: offer.id } });
     this.offerEvents.fire({ type: kind === 'expired' ? 'OFFER_EXPIRED' : 'OFFER_RESCINDED', at: now, offerId: id, frameworkId: offer.framework_id.value, agentId: offer.agent_id.value, reason });
-    this.scheduleAllocation();
+    this.scheduleAllocation(0, [offer.agent_id.value]);
   }
 
   private rescindOffersOf(record: FrameworkRecord, reason: string, notify = true): void {
@@ -453,6 +468,7 @@ export class Master {
   private decline(record: FrameworkRecord, offerIds: Array<{ value: string }>, refuseSeconds: number | undefined): void {
     const now = this.clock.now();
     const seconds = refuseSeconds ?? 5;
+    const agents = new Set<string>();
     for (const { value } of offerIds) {
       const offer = this.offers.get(value);
       if (!offer || offer.framework_id.value !== record.id) continue;
@@ -460,8 +476,9 @@ export class Master {
       this.counters.offers_declined++;
       this.allocator.recoverResources(record.id, offer.agent_id.value, offer.resourcesInternal, seconds, now);
       this.offerEvents.fire({ type: 'OFFER_DECLINED', at: now, offerId: value, frameworkId: record.id, agentId: offer.agent_id.value, refuseSeconds: seconds });
+      agents.add(offer.agent_id.value);
     }
-    this.scheduleAllocation();
+    this.scheduleAllocation(0, agents);
   }
 
   private accept(record: FrameworkRecord, call: SchedulerCall): void {
@@ -660,7 +677,7 @@ export class Master {
     if (!wasTerminal && isTerminalState(latestState)) {
       const resources = Resources.fromJSON(task.resources);
       this.allocator.recoverResources(record.id, task.agent_id.value, resources, undefined, this.clock.now());
-      this.scheduleAllocation();
+      this.scheduleAllocation(0, [task.agent_id.value]);
       if (!status.uuid) {
         this.agents.get(task.agent_id.value)?.removeTask(record.id, task.task_id.value);
         record.completeTask(task.task_id.value, this.flags.max_completed_tasks_per_framework);
@@ -756,7 +773,7 @@ export class Master {
     sink.send({ type: 'REGISTERED', registered: { agent_id: { value: agentId }, master_info: this.info, heartbeat_interval_seconds: this.flags.heartbeat_interval / 1000 } });
     if (isNew || wasRecovered || wasUnreachable) this.operatorEvents.fire({ type: 'AGENT_ADDED', agent: record });
     this.log('info', `Agent ${agentId} at ${record.pid} (${info.hostname}) ${call.type === 'REGISTER' ? 'registered' : 're-registered'} with ${total.toString()}`);
-    this.scheduleAllocation();
+    this.scheduleAllocation(0, [agentId]);
     return { linkId, agentId };
   }
 

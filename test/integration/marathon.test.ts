@@ -243,7 +243,14 @@ describe('Marathon /v2 on a real cluster', { timeout: 240_000 }, () => {
   });
 
   it('keeps every app and task across a Marathon restart', async () => {
-    const before = (await tasksOf('/stuck')).map((t) => t.id);
+    // A launch accepted just before the rollback can still report in (and then be killed as surplus): take the tasks
+    // once the app has held one and the same task for a second.
+    const before = await waitFor(async () => {
+      const first = (await tasksOf('/stuck')).map((t) => t.id);
+      await new Promise((r) => setTimeout(r, 1000));
+      const second = (await tasksOf('/stuck')).map((t) => t.id);
+      return first.length === 1 && second.join() === first.join() ? second : undefined;
+    }, 30_000, 'one settled task');
     const frameworkId = marathon.service.scheduler.frameworkId;
     await marathon.dispose();
     marathon = await createMarathon(marathonConfig(), { log: quiet });

@@ -57,6 +57,15 @@ describe('HierarchicalAllocator', () => {
     assert.deepEqual(a.allocate(T0 + 1000), []);
   });
 
+  it('visits only the named agents when a cycle is limited to them (an event about those agents)', () => {
+    const a = allocator();
+    for (const id of ['a1', 'a2', 'a3']) agent(a, id);
+    framework(a, 'f1', ['web']);
+    assert.deepEqual(summary(a.allocate(T0, new Set(['a2']))), ['f1@a2/web'], 'only a2 is offered');
+    assert.deepEqual(summary(a.allocate(T0, new Set(['a9']))), [], 'an unknown agent is no error and offers nothing');
+    assert.deepEqual(summary(a.allocate(T0)), ['f1@a1/web', 'f1@a3/web'], 'a full cycle offers the rest');
+  });
+
   it('makes at most one offer per agent per framework per cycle', () => {
     const whole = res('cpus:2;mem:512').add(reserved('cpus:2;mem:512', 'x'));
     const a = allocator();
