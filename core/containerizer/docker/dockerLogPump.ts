@@ -39,6 +39,8 @@ export class DockerLogPump implements Disposable {
   private stderr: AppendFile | undefined;
   private follow: Disposable | undefined;
   private mark: { text: string; key: TimestampKey } | undefined;
+  /** resumedAt is the mark the pump resumed from: records up to it are already in the sandbox. */
+  private resumedAt: { text: string; key: TimestampKey } | undefined;
   private persisted: string | undefined;
   private persistTimer: TimerHandle | undefined;
   private closed = false;
@@ -58,7 +60,7 @@ export class DockerLogPump implements Disposable {
   /** start opens the sandbox files and the stream; `resumeAfter` is a mark from `readMark` (absent: from the start). */
   start(resumeAfter?: string): void {
     const key = resumeAfter === undefined ? undefined : parseDockerTimestamp(resumeAfter);
-    if (resumeAfter !== undefined && key) this.mark = { text: resumeAfter, key };
+    if (resumeAfter !== undefined && key) this.mark = this.resumedAt = { text: resumeAfter, key };
     this.persisted = resumeAfter;
     const onError = (err: Error) => this.o.warn(`Failed to write the logs of container ${this.o.dockerId} to the sandbox`, err);
     this.stdout = this.o.files.openAppend(join(this.o.sandboxDir, 'stdout'), onError);
@@ -76,10 +78,13 @@ export class DockerLogPump implements Disposable {
   private onRecord(record: LogRecord): void {
     if (this.closed) return;
     const key = parseDockerTimestamp(record.timestamp);
-    if (key && this.mark && compareKeys(key, this.mark.key) <= 0) return;
+    // Only what the sandbox already holds from before a restart is skipped. Docker merges stdout and stderr without
+    // ordering them against each other, so a stderr line may arrive after a later stdout line: dropping every record
+    // older than the newest seen lost such lines.
+    if (key && this.resumedAt && compareKeys(key, this.resumedAt.key) <= 0) return;
     (record.stream === 'stderr' ? this.stderr : this.stdout)?.write(record.data);
     if (!key) return;
-    this.mark = { text: record.timestamp, key };
+    if (!this.mark || compareKeys(key, this.mark.key) > 0) this.mark = { text: record.timestamp, key };
     this.persistTimer ??= this.o.clock.setTimeout(() => {
       this.persistTimer = undefined;
       void this.persistMark();

@@ -55,6 +55,24 @@ describe('DockerContainerizer (fake daemon)', () => {
     assert.equal(docker.disposed, true, 'the client is disposed with the containerizer');
   });
 
+  it('keeps a stderr line that arrives after a later stdout line (Docker does not order the two streams)', async () => {
+    const { clock, docker, files, c } = setup();
+    await c.launch(spec('c1'));
+    const fake = docker.byName('mesos-c1');
+    assert.ok(fake, 'created');
+    docker.log(fake.id, 'stdout', 'out\n', '2026-01-01T00:00:01.000000001Z');
+    docker.log(fake.id, 'stdout', '/\n', '2026-01-01T00:00:01.000000003Z');
+    docker.log(fake.id, 'stderr', 'err\n', '2026-01-01T00:00:01.000000002Z');
+    clock.advance(1000);
+    await flush();
+    assert.equal(files.files.get(`/sb/c1/${LOG_MARK_FILE}`), '2026-01-01T00:00:01.000000003Z\n', 'the mark is the newest record');
+    docker.exit(fake.id, 0);
+    await c.wait('c1');
+    assert.equal(files.files.get('/sb/c1/stderr'), 'err\n', 'the older stderr line is kept');
+    assert.equal(files.files.get('/sb/c1/stdout'), 'out\n/\n', 'stdout whole');
+    await c.dispose();
+  });
+
   it('keeps exited containers for the remove delay counted from when they finished', async () => {
     const { clock, docker, c } = setup(60_000);
     await c.launch(spec('c1'));
