@@ -235,7 +235,9 @@ describe('two Marathons on ZooKeeper', { timeout: 420_000 }, () => {
     const probe = masters.find(alive) as PlateauProcess;
     await waitFor(async () => (await getJson(`${probe.url}/plateau/v1/quorum`).catch(() => undefined))?.status === 'down', 30_000, 'reported down without a ZooKeeper majority');
     // Without a quorum nothing can be committed: a write is refused (by the leader while it still believes it leads,
-    // or for want of a leader once its session is gone), never acknowledged, and never applied later.
+    // or for want of a leader once its session is gone) and never acknowledged. ZooKeeper itself cannot promise that a
+    // write whose connection dropped under it is not committed later by a new quorum (its outcome is unknown, not
+    // failed), so after the outage the refused app may exist — but then whole, and nothing acknowledged is lost.
     const refused = await call(`${leader.url}/v2/apps`, { method: 'POST', body: sleeperApp('/ha/lost', 1, MARKER) }).catch(() => ({ status: 0, body: 'connection refused', headers: new Headers() }));
     assert.notEqual(refused.status, 201, `no write without a quorum: ${refused.status} ${JSON.stringify(refused.body)}`);
     await a.start();
@@ -258,7 +260,9 @@ describe('two Marathons on ZooKeeper', { timeout: 420_000 }, () => {
       return undefined;
     }, 120_000, 'a leading Marathon again');
     const after = (await call(`${back.url}/v2/apps`)).body.apps.map((x: any) => ({ id: x.id, instances: x.instances }));
-    assert.deepEqual(after, apps, 'every app, as it was: nothing lost, and the refused one never written');
+    assert.deepEqual(after.filter((a: { id: string }) => a.id !== '/ha/lost'), apps, 'every acknowledged app, as it was: nothing lost');
+    const lost = after.find((a: { id: string }) => a.id === '/ha/lost');
+    assert.ok(lost === undefined || lost.instances === 1, `the refused app is absent or whole: ${JSON.stringify(lost)}`);
     await waitFor(async () => (await runningTasks(back, '/ha/sleeper')).join() === tasks.sleeper.join() && (await runningTasks(back, '/ha/during')).join() === tasks.during.join(), 120_000, 'the same tasks running after the outage');
   });
 });
