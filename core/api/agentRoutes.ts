@@ -37,22 +37,41 @@ export function registerAgentRoutes(app: FastifyInstance, agent: Agent, flags: (
  * registerContainerViewRoutes mounts the container view extension (documented in core/containerizer/README.md):
  * `GET /plateau/v1/containers` lists the live containers with their current view, and
  * `GET /plateau/v1/containers/{containerId}/samples?since=<ms>` returns a container's bounded ring of sampled views.
+ * The list takes `framework_id`, `executor_id` and `container_id` filters and `statistics=true` (each container's
+ * ResourceStatistics as `/monitor/statistics` has them), so a console charting one container reads that container
+ * alone every poll instead of every container on the agent.
  */
 function registerContainerViewRoutes(app: FastifyInstance, agent: Agent): void {
-  app.get('/plateau/v1/containers', async (req, reply) => {
-    const containers = [];
-    for (const run of agent.runs.values()) {
-      if (!run.container || isTerminalState(run.state)) continue;
-      const view = await safeView(agent, run.container.containerId);
-      containers.push({
-        container_id: run.container.containerId,
+  app.get<{ Querystring: { framework_id?: string; executor_id?: string; container_id?: string; statistics?: string } }>('/plateau/v1/containers', async (req, reply) => {
+    const q = req.query;
+    const withStatistics = q.statistics === undefined ? false : BOOLEAN_PARAM.get(q.statistics);
+    if (withStatistics === undefined) return reply.code(400).type('text/plain; charset=utf-8').send(`Invalid 'statistics': expected true or false, got '${q.statistics}'`);
+    for (const name of ['framework_id', 'executor_id', 'container_id'] as const) {
+      if (q[name] === '' || Array.isArray(q[name])) return reply.code(400).type('text/plain; charset=utf-8').send(`Invalid '${name}': expected one non-empty id`);
+    }
+    const selected = liveContainers(agent).filter(
+      ({ run, containerId }) => (q.framework_id === undefined || run.frameworkId === q.framework_id) && (q.executor_id === undefined || run.executorId === q.executor_id) && (q.container_id === undefined || containerId === q.container_id),
+    );
+    const containers = await mapBounded(selected, USAGE_READS_IN_FLIGHT, async ({ run, containerId }) => {
+      let statistics: Record<string, number> | undefined;
+      if (withStatistics) {
+        try {
+          statistics = await agent.containerUsage(containerId);
+        } catch {
+          return undefined; // the container ended between listing and reading, as `/monitor/statistics` skips it
+        }
+      }
+      const view = await safeView(agent, containerId);
+      return {
+        container_id: containerId,
         framework_id: run.frameworkId,
         executor_id: run.executorId,
         task_id: run.task.task_id.value,
+        ...(statistics ? { statistics } : {}),
         ...(view ? { view: containerViewJson(view) } : {}),
-      });
-    }
-    return sendJson(req, reply, { containers });
+      };
+    });
+    return sendJson(req, reply, { containers: containers.filter((c) => c !== undefined) });
   });
   app.get<{ Params: { containerId: string }; Querystring: { since?: string } }>('/plateau/v1/containers/:containerId/samples', (req, reply) => {
     const { containerId } = req.params;
@@ -221,6 +240,14 @@ function legacyAgentTask(t: Task): Record<string, unknown> {
     ...(t.discovery ? { discovery: t.discovery } : {}),
   };
 }
+
+/** BOOLEAN_PARAM reads a boolean query parameter the way Mesos's endpoints spell them. */
+const BOOLEAN_PARAM = new Map<string, boolean>([
+  ['true', true],
+  ['1', true],
+  ['false', false],
+  ['0', false],
+]);
 
 /**
  * USAGE_READS_IN_FLIGHT bounds how many containers' usage `/monitor/statistics` and GET_CONTAINERS read at once. They

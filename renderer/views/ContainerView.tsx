@@ -9,7 +9,7 @@ import { useConnection } from '../data/consoleContext.js';
 import { agentHostname, containerIdOf, findTask } from '../model/clusterRows.js';
 import { TERMINAL_STATES } from '../model/clusterState.js';
 import { ContainerTrack, findSandbox, historySample, type TrackState, type WireAgentState, type WireHistorySample } from '../model/containerTrack.js';
-import type { WireMonitorEntry } from '../model/containerUsage.js';
+import { StatisticsSource } from '../model/containerUsage.js';
 import { clockTime, errorText, formatBytes, formatNumber, shortState } from '../model/format.js';
 import { ClusterStyles } from './cluster/ClusterStyles.js';
 import { SandboxLogs } from './cluster/SandboxLogs.js';
@@ -23,9 +23,10 @@ const STATE_TEXT: Record<TrackState, string> = { loading: 'connecting', live: 'r
 
 /**
  * ContainerView is one container, seen the way it sees itself: memory used against its own limit (what `free` inside
- * it shows as total), CPU as a share of its CPU limit, and throttling, charted live from the agent's
- * `/monitor/statistics` every 2 s (on Plateau agents, starting from the agent's recorded history), with the task's
- * sandbox `stdout` / `stderr` tailed below. When the container ends, the last charts stay, marked as ended.
+ * it shows as total), CPU as a share of its CPU limit, and throttling, charted live every 2 s from the agent (a
+ * Plateau agent answers for this container alone, starting from its recorded history; an Apache Mesos agent's
+ * `/monitor/statistics` lists them all), with the task's sandbox `stdout` / `stderr` tailed below. When the container
+ * ends, the last charts stay, marked as ended.
  */
 export function ContainerView({ agentId, frameworkId, executorId }: { agentId: string; frameworkId: string; executorId: string }) {
   const c = useConnection();
@@ -33,20 +34,30 @@ export function ContainerView({ agentId, frameworkId, executorId }: { agentId: s
   const [version, setVersion] = useState(0);
   const [pollError, setPollError] = useState<string | undefined>();
 
-  // Poll the agent's statistics; the track says whether anything changed, so an idle container costs no render.
+  // Poll the container's statistics; the track says whether anything changed, so an idle container costs no render.
+  const plateauAgent = c.summary.flavor === 'plateau';
+  const source = useMemo(() => new StatisticsSource((path) => c.get<unknown>({ kind: 'agent', agentId }, path), frameworkId, executorId, plateauAgent), [c, agentId, frameworkId, executorId, plateauAgent]);
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // The error is set only when it changes: React keeps each setState queued until the page renders again, and the
+    // page of an ended container does not (see useFileTail).
+    let shownError: string | undefined | null = null;
+    const showError = (error: string | undefined) => {
+      if (error === shownError) return;
+      shownError = error;
+      setPollError(error);
+    };
     const tick = async () => {
       try {
-        const entries = await c.get<WireMonitorEntry[] | null>({ kind: 'agent', agentId }, '/monitor/statistics');
+        const entries = await source.read();
         if (stopped) return;
         // A transition: React renders the charts in slices and yields to the browser, so a redraw never costs a frame.
-        if (track.observe(entries ?? [])) startTransition(() => setVersion(track.version));
-        setPollError(undefined);
+        if (track.observe(entries)) startTransition(() => setVersion(track.version));
+        showError(undefined);
       } catch (err) {
         if (stopped) return;
-        setPollError(errorText(err));
+        showError(errorText(err));
       }
       if (!stopped) timer = setTimeout(() => void tick(), POLL_MS);
     };
@@ -55,7 +66,7 @@ export function ContainerView({ agentId, frameworkId, executorId }: { agentId: s
       stopped = true;
       clearTimeout(timer);
     };
-  }, [c, agentId, track]);
+  }, [source, track]);
 
   const agentState = useQuery({
     queryKey: ['agent-state', c.id, agentId],
@@ -147,7 +158,7 @@ export function ContainerView({ agentId, frameworkId, executorId }: { agentId: s
       </dl>
       {pollError && (
         <div className="banner error" role="alert">
-          Could not read the agent's /monitor/statistics: {pollError} — retrying every 2 s.
+          Could not read the agent's {source.path}: {pollError} — retrying every 2 s.
         </div>
       )}
       {track.state === 'ended' && (

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyOperatorEvent, clusterTotals, emptyClusterState, type WireAgent, type WireTask } from '../../../renderer/model/clusterState.js';
 import { usageSample, type WireMonitorEntry } from '../../../renderer/model/containerUsage.js';
-import { downsample, Series, type Point } from '../../../renderer/model/downsample.js';
+import { downsample, lttbIndices, Series, type Point } from '../../../renderer/model/downsample.js';
 import { OfferLog } from '../../../renderer/model/offerLog.js';
 import { fuzzyScore } from '../../../renderer/components/CommandPalette.js';
 
@@ -69,6 +69,25 @@ describe('downsample', () => {
     s.push({ t: 5, v: 0 });
     assert.equal(s.length, 100, 'bounded');
     assert.equal(s.view(1000)[0]?.t, 900, 'oldest dropped');
+  });
+  it('Series keeps its samples in order across the ring wrapping, and draws them as downsample would', () => {
+    const s = new Series(300);
+    const all: Point[] = Array.from({ length: 1234 }, (_, i) => ({ t: 1_700_000_000_000 + i * 2000, v: i % 97 === 0 ? 500 : Math.cos(i / 30) }));
+    for (const p of all) s.push(p);
+    const kept = all.slice(-300);
+    assert.deepEqual(s.view(Number.POSITIVE_INFINITY), kept, 'the newest 300, oldest first, after wrapping several times');
+    assert.deepEqual(s.view(150), downsample(kept, 150), 'the same points downsample picks from an array');
+    assert.equal(s.view(150).length, 150, 'bounded');
+    s.push({ t: all[1233]?.t ?? 0, v: 7 });
+    assert.equal(s.view(Number.POSITIVE_INFINITY).at(-1)?.v, all[1233]?.v, 'a repeated timestamp is ignored after wrapping too');
+  });
+  it('lttbIndices picks indices: all of a short series, both ends of a long one', () => {
+    assert.deepEqual(lttbIndices(4, (i) => i, (i) => i, 150), [0, 1, 2, 3], 'short: every index');
+    const picked = lttbIndices(1000, (i) => i, (i) => (i === 400 ? 10 : 0), 50);
+    assert.equal(picked.length, 50, 'bounded');
+    assert.deepEqual([picked[0], picked[49]], [0, 999], 'ends');
+    assert.ok(picked.includes(400), 'the spike');
+    assert.deepEqual(lttbIndices(0, () => 0, () => 0, 150), [], 'empty');
   });
 });
 
