@@ -11,6 +11,32 @@ const THROTTLE_TICKS = [0, 25, 50, 75, 100];
 const X_DOMAIN = ['dataMin', 'dataMax'];
 const WAITING = 'Waiting for samples…';
 
+/** TickProps is what recharts hands a custom axis tick: its anchor point and the tick's value. */
+interface TickProps {
+  x: number;
+  y: number;
+  textAnchor?: 'start' | 'middle' | 'end' | 'inherit';
+  payload: { value: number };
+}
+
+/**
+ * axisTick draws a tick label as one plain SVG `text`. Recharts' own `Text` measures every label it has not seen in a
+ * hidden DOM node, to wrap it to the axis width; on a time axis each redraw brings new labels, and those measurements
+ * (a forced layout each) were a large share of a live chart's redraw. Labels here are short and never wrap. `dy`
+ * places the text as recharts does: below the tick on the x axis, centred on it on the y axis.
+ */
+function axisTick(format: (v: number) => string, dy: string) {
+  return function AxisTick({ x, y, textAnchor, payload }: TickProps) {
+    return (
+      <text className="recharts-cartesian-axis-tick-value" x={x} y={y} dy={dy} textAnchor={textAnchor}>
+        {format(payload.value)}
+      </text>
+    );
+  };
+}
+
+const X_TICK = axisTick(clockTime, '0.71em');
+
 interface SeriesChartProps {
   points: readonly Point[];
   /** kind picks the series colour (see ClusterStyles). */
@@ -38,6 +64,7 @@ const SeriesChart = memo(function SeriesChart({ points, kind, ticks, format, nam
   const yTicks = useStableNumbers(ticks);
   const top = yTicks[yTicks.length - 1] ?? 1;
   const yDomain = useMemo(() => [0, top], [top]);
+  const yTick = useMemo(() => axisTick(format, '0.355em'), [format]);
   // The same element object lets React skip the line entirely (recharts re-registers it on every render it gets).
   const limitY = limit?.y;
   const limitLabel = limit?.label;
@@ -52,8 +79,8 @@ const SeriesChart = memo(function SeriesChart({ points, kind, ticks, format, nam
   return (
     <ResponsiveContainer width="100%" height={HEIGHT}>
       <AreaChart data={points as Point[]} margin={MARGIN} className={`cluster-series-${kind}`}>
-        <XAxis dataKey="t" type="number" domain={X_DOMAIN} ticks={xTicks} interval={0} tickFormatter={clockTime} tickMargin={4} />
-        <YAxis domain={yDomain} ticks={yTicks} tickFormatter={format} width={62} allowDataOverflow interval={0} />
+        <XAxis dataKey="t" type="number" domain={X_DOMAIN} ticks={xTicks} interval={0} tick={X_TICK} tickMargin={4} />
+        <YAxis domain={yDomain} ticks={yTicks} tick={yTick} width={62} allowDataOverflow interval={0} />
         {limitLine}
         <Area dataKey="v" name={name} type="linear" isAnimationActive={false} dot={false} activeDot={false} strokeWidth={1.5} />
       </AreaChart>
