@@ -51,12 +51,22 @@ export class HttpSchedulerDriver implements SchedulerDriver {
 
   /**
    * followLeader re-subscribes at once when the detector names a leader other than the master this driver talks to,
-   * rather than waiting for the old connection to fail or its heartbeats to stop.
+   * rather than waiting for the old connection to fail or its heartbeats to stop; a driver waiting out a backoff
+   * that grew while no leader was known (up to 30 s) tries the newly named one at once too.
    */
   followLeader(): void {
     if (typeof this.masterSource !== 'function' || this.disposed) return;
     const leader = this.masterSource();
-    if (leader !== undefined && leader !== this.master && this.req) this.retry(`the leading master is now ${leader}`, 0);
+    if (leader === undefined) return;
+    if (this.req) {
+      if (leader !== this.master) this.retry(`the leading master is now ${leader}`, 0);
+    } else if (this.retryTimer) {
+      // Waiting out a backoff that grew while no leader was known (up to 30 s): try the one now named at once.
+      this.retryTimer.cancel();
+      this.retryTimer = undefined;
+      this.attempts = 0;
+      this.retry(`the leading master is now ${leader}`, 0);
+    }
   }
 
   get connected(): boolean {

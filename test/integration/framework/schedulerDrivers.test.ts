@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { join } from 'node:path';
+import { FakeClock } from '../../../core/common/clock.js';
 import { Resources } from '../../../core/common/resources.js';
 import { HttpSchedulerDriver } from '../../../core/node/httpSchedulerDriver.js';
 import { SystemClock } from '../../../core/node/systemClock.js';
@@ -50,6 +51,29 @@ describe('scheduler drivers', { timeout: 60_000 }, () => {
     await driver.dispose();
     await agent.dispose();
     await m.dispose();
+  });
+
+  it('HttpSchedulerDriver with a detector tries a newly named leader at once, not after the backoff grown while none was known', async () => {
+    const m = await cluster();
+    // The driver's timers run on a clock moved by hand: its HTTP is real, but no backoff can fire unless advanced.
+    const clock = new FakeClock();
+    let leader: string | undefined;
+    const events: SchedulerEvent[] = [];
+    const driver = new HttpSchedulerDriver(() => leader, clock, new CryptoRng());
+    try {
+      driver.start({ user: 'root', name: 'follower', failover_timeout: 60 }, { onEvent: (e) => events.push(e), onDisconnected: () => undefined });
+      // No leader for a while: every attempt finds none and the backoff grows to its 30 s cap.
+      for (let i = 0; i < 12; i++) clock.advance(31_000);
+      assert.equal(driver.connected, false, 'not subscribed while no leader is known');
+      leader = m.url;
+      driver.followLeader();
+      clock.advance(0);
+      await waitFor(() => driver.connected, 5_000, 'subscribed to the newly named leader without waiting out the backoff');
+      assert.ok(events.some((e) => e.type === 'SUBSCRIBED'), 'SUBSCRIBED received');
+    } finally {
+      await driver.dispose();
+      await m.dispose();
+    }
   });
 
   it('LocalSchedulerDriver subscribes and calls through the master object', async () => {
