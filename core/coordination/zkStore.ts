@@ -34,6 +34,12 @@ export class ZkStore implements Store {
   private readonly sessions: SessionKeeper;
   /** dirs are bucket and category nodes known to exist, so writes do not re-create them. */
   private readonly dirs = new Set<string>();
+  /**
+   * writes chains this store's writes one behind another. A batch asks which of its nodes exist and then commits
+   * creates or sets; another write of the same keys in between (the leader issues several at once) would make a
+   * create fail with NODE_EXISTS, and writes would land in no particular order.
+   */
+  private writes: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly root: string,
@@ -80,7 +86,9 @@ export class ZkStore implements Store {
    * writing the same values again settles it. A session that expires instead fails the write.
    */
   private write(fn: (s: ZkSession) => Promise<void>): Promise<void> {
-    return this.retrying(() => this.writable(), fn);
+    const run = this.writes.then(() => this.retrying(() => this.writable(), fn));
+    this.writes = run.catch(() => undefined);
+    return run;
   }
 
   /** read is `write` for reads, which may be sent while disconnected (the client holds them until it reconnects). */
@@ -159,7 +167,7 @@ export class ZkStore implements Store {
       this.dirs.add(dir);
     }
     // A multi fails as a whole on a create of an existing node or a delete of a missing one, so ask first; only the
-    // leading Marathon writes, so nothing changes the answer in between.
+    // leading Marathon writes, and its writes run one at a time (`writes`), so nothing changes the answer in between.
     const present = await Promise.all(located.map((l) => s.exists(l.at.node)));
     const zkOps: ZkOp[] = [];
     located.forEach((l, i) => {

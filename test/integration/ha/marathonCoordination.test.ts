@@ -111,6 +111,14 @@ describe("Marathon's ZooKeeper store", { timeout: 180_000 }, () => {
 
     await s.batch([{ delete: '/marathon/instance/prod_web.instance-0000' }, { delete: '/marathon/instance/never-there' }]);
     assert.equal((await s.list('/marathon/instance/')).length, 199, 'deleted, and deleting a missing key is no error');
+
+    // Writes issued together that create the same new node (a batch asks which nodes exist, then commits) all land,
+    // in the order they were issued; one CI run saw a POST /v2/apps refused with NODE_EXISTS by this race.
+    const racing = Array.from({ length: 8 }, (_, i) => s.batch([{ put: '/marathon/deployment/race', value: { n: i } }, { put: `/marathon/deployment/race-${i}`, value: { n: i } }]));
+    await Promise.all([...racing, s.put('/marathon/deployment/race', { n: 'put' }), s.delete('/marathon/deployment/race-0')]);
+    assert.deepEqual(await s.get('/marathon/deployment/race'), { n: 'put' }, 'the last write issued is the one kept');
+    assert.equal(await s.get('/marathon/deployment/race-0'), undefined, 'the delete issued after the create applied after it');
+    await s.batch([{ delete: '/marathon/deployment/race' }, ...racing.map((_, i) => ({ delete: `/marathon/deployment/race-${i}` }))]);
   });
 
   it('refuses writes without a quorum, loses nothing, and works again when the quorum returns', async () => {
