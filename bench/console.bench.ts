@@ -1,7 +1,7 @@
 // bench/console.bench.ts: the console renderer's cost while it shows live data. A demo cluster (embedded in
 // `plateau console`) runs 200 real tasks; Debian's Chromium opens five container pages (memory + CPU chart each:
 // ten live charts, polling every 2 s) in five browser contexts (five renderer processes), and the bench measures,
-// over CONSOLE_BENCH_MINUTES (default 10) after CONSOLE_BENCH_WARMUP_MINUTES (default 10): renderer CPU (whole
+// over CONSOLE_BENCH_MINUTES (default 10) after CONSOLE_BENCH_WARMUP_MINUTES (default 20): renderer CPU (whole
 // processes, from CDP SystemInfo), main-thread busy time (CDP Performance TaskDuration), JS heap growth after forced
 // GCs (with the part that is V8's compiled code, from heap snapshots), and frame intervals from an in-page
 // requestAnimationFrame loop with frame time (main-thread work per 60 Hz frame) from a Chromium trace.
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { runConsole, type RunningConsole } from '../core/console/consoleCli.js';
+import { mainThreadSlots, pct, recordTrace } from './chromeTrace.js';
 
 /**
  * FRAME_PROBE records every animation-frame interval (at 60 Hz an on-time frame is 16.7 ms), which of them followed a
@@ -41,92 +42,18 @@ const FRAME_PROBE = `(() => {
   window.__stopFrames = () => { stopped = true; mo.disconnect(); po.disconnect(); };
 })()`;
 
-/**
- * FRAME_SLOT_MS is one frame at 60 Hz. Frame time is measured as the renderer main thread's busy time in each such
- * slot, from a Chromium trace: with vsync on, the interval between frames reads 16.7 ms whatever a frame cost, and a
- * frame is late exactly when its slot's main-thread work (scripts, style, layout, paint, commit) overruns it.
- */
-const FRAME_SLOT_MS = 1000 / 60;
-
-interface TraceEvent {
-  ph: string;
-  name: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  args?: { name?: string; data?: { url?: string } };
-}
-
-/**
- * mainThreadSlots turns a trace into the busy milliseconds per 60 Hz slot of each main thread rendering a page under `urlPrefix`: the top-level tasks
- * (events not nested in another on the same thread) are spread over the slots they overlap.
- */
-function mainThreadSlots(events: TraceEvent[], urlPrefix: string): { slots: Map<number, number[]>; overrunBy: Map<string, number> } {
-  // The pages' renderers: those running the console's scripts (Chromium keeps spare renderers that draw nothing).
-  const pages = new Set<number>();
-  for (const e of events) if (e.args?.data?.url?.startsWith(urlPrefix)) pages.add(e.pid);
-  const mains = new Set<string>();
-  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && pages.has(e.pid)) mains.add(`${e.pid}:${e.tid}`);
-  const byThread = new Map<string, TraceEvent[]>();
-  let t0 = Number.POSITIVE_INFINITY;
-  let t1 = 0;
-  for (const e of events) {
-    if (e.ph !== 'X' || typeof e.dur !== 'number') continue;
-    const key = `${e.pid}:${e.tid}`;
-    if (!mains.has(key)) continue;
-    t0 = Math.min(t0, e.ts);
-    t1 = Math.max(t1, e.ts + e.dur);
-    const list = byThread.get(key) ?? [];
-    list.push(e);
-    byThread.set(key, list);
-  }
-  const slotUs = FRAME_SLOT_MS * 1000;
-  const count = Math.max(0, Math.ceil((t1 - t0) / slotUs));
-  const out = new Map<number, number[]>();
-  const overrunBy = new Map<string, number>();
-  for (const [key, list] of byThread) {
-    const tops: Array<{ start: number; stop: number; name: string }> = [];
-    list.sort((x, y) => x.ts - y.ts || (y.dur ?? 0) - (x.dur ?? 0));
-    const busy = new Array<number>(count).fill(0);
-    let end = Number.NEGATIVE_INFINITY; // end of the current top-level task
-    for (const e of list) {
-      const start = Math.max(e.ts, end);
-      const stop = e.ts + (e.dur ?? 0);
-      if (stop <= start) continue; // nested in (or covered by) the task before
-      end = stop;
-      tops.push({ start, stop, name: e.name });
-      const last = Math.min(count - 1, Math.floor((stop - t0) / slotUs));
-      for (let slot = Math.floor((start - t0) / slotUs); slot <= last; slot++) {
-        const piece = Math.min(stop, t0 + (slot + 1) * slotUs) - Math.max(start, t0 + slot * slotUs);
-        if (piece > 0) busy[slot] = (busy[slot] ?? 0) + piece / 1000;
-      }
-    }
-    out.set(Number(key.split(':')[0]), busy);
-    // What filled the frames that overran: the longest top-level task in each.
-    const longest = new Map<number, { name: string; us: number }>();
-    for (const t of tops) {
-      for (let slot = Math.floor((t.start - t0) / slotUs); slot <= Math.min(count - 1, Math.floor((t.stop - t0) / slotUs)); slot++) {
-        if ((busy[slot] ?? 0) <= 16) continue;
-        const us = Math.min(t.stop, t0 + (slot + 1) * slotUs) - Math.max(t.start, t0 + slot * slotUs);
-        if (us > (longest.get(slot)?.us ?? 0)) longest.set(slot, { name: t.name, us });
-      }
-    }
-    for (const { name } of longest.values()) overrunBy.set(name, (overrunBy.get(name) ?? 0) + 1);
-  }
-  return { slots: out, overrunBy };
-}
-
 const MINUTES = Number(process.env.CONSOLE_BENCH_MINUTES ?? 10);
 /**
  * WARMUP_MINUTES passes before the baseline. Heap snapshots taken 2, 8 and 14 minutes into a container page showed
  * what grows early on: V8 optimising more and more of the code that runs once per poll (the JIT reaches a function
  * only after enough calls, and at one poll every 2 s that takes minutes), the charts' paths lengthening until they
  * hold their 150 points (5 minutes of samples), and Chromium's performance timeline filling its bounded buffers. All
- * of it stops; measuring from the first minute extrapolated it to an hour. The JIT's share still grew 1.85 MB/hour
- * per page measured after 5 minutes and 1.13 after 10 (everything else: 0.2 and 0.04), hence 10.
+ * of it stops; measuring from the first minute extrapolated it to an hour. Snapshots of one page every 5 minutes
+ * from minute 10, their nodes compared by type, put the end of the JIT's
+ * growth at about minute 20: the heap after GC grew 98, 158, 33 and 18 kB in the four 5-minute intervals from
+ * minute 10 to 30, the first two mostly new optimised code (24 and 34 InstructionStreams), the last two 2 each, hence 20.
  */
-const WARMUP_MINUTES = Number(process.env.CONSOLE_BENCH_WARMUP_MINUTES ?? Math.min(10, MINUTES));
+const WARMUP_MINUTES = Number(process.env.CONSOLE_BENCH_WARMUP_MINUTES ?? Math.min(20, 2 * MINUTES));
 const TASKS = Number(process.env.CONSOLE_BENCH_TASKS ?? 200);
 const PAGES = 5;
 
@@ -207,11 +134,6 @@ function load(): string {
   }
 }
 
-function pct(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-}
-
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number, signal: AbortSignal): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -254,7 +176,7 @@ export async function run(): Promise<string> {
     try {
       // A Chromium that hangs rather than exits (or any step that never answers) meets this budget: the longest the
       // bench may take when every wait runs to its own limit.
-      result = await withDeadline('the bench', measure(c, browser, stop.signal), (MINUTES + 20) * 60_000);
+      result = await withDeadline('the bench', measure(c, browser, stop.signal), (WARMUP_MINUTES + MINUTES + 20) * 60_000);
     } catch (err) {
       // A playwright call that failed because Chromium went away says less than why it did.
       if (stop.signal.aborted) throw stop.signal.reason;
@@ -328,7 +250,12 @@ async function measure(c: RunningConsole, browser: Browser, signal: AbortSignal)
   }
   // Warm up (see WARMUP_MINUTES), then take the baseline.
   note(`warming up for ${WARMUP_MINUTES} min`);
-  await sleep(WARMUP_MINUTES * 60_000);
+  // A heap reading halfway through the warm-up shows in the results how much the heap was still growing then.
+  await sleep((WARMUP_MINUTES / 2) * 60_000);
+  const warmMid = Date.now();
+  const heapMid: number[] = [];
+  for (const p of probes) heapMid.push(await settledHeap(p.cdp, signal));
+  await sleep((WARMUP_MINUTES / 2) * 60_000);
   const browserCdp = await browser.newBrowserCDPSession();
   const cpuTimes = async () => {
     const { processInfo } = (await browserCdp.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ type: string; id: number; cpuTime: number }> };
@@ -338,6 +265,8 @@ async function measure(c: RunningConsole, browser: Browser, signal: AbortSignal)
     p.heap0 = await settledHeap(p.cdp, signal);
     p.code0 = await codeBytes(p.cdp);
   }
+  const warmHalfHours = (Date.now() - warmMid) / 3_600_000;
+  const warmGrowth = probes.reduce((sum, p, i) => sum + (p.heap0 - (heapMid[i] ?? 0)) / 1048576 / warmHalfHours, 0) / PAGES;
   for (const p of probes) p.taskDuration0 = await metric(p.cdp, 'TaskDuration');
   // Phase 1, idle: nothing but the charts' own polling runs; CPU and heap are measured here.
   const loadBefore = load();
@@ -361,19 +290,11 @@ async function measure(c: RunningConsole, browser: Browser, signal: AbortSignal)
   // not a function: the TypeScript loader would decorate a function with helpers the page lacks.
   note('recording frames');
   const frameSeconds = Math.min(60, (MINUTES * 60) / 5);
-  const traceEvents: TraceEvent[] = [];
-  const onTrace = (e: { value: object[] }) => {
-    for (const ev of e.value) traceEvents.push(ev as TraceEvent);
-  };
-  browserCdp.on('Tracing.dataCollected', onTrace);
-  const traced = new Promise((resolve) => browserCdp.once('Tracing.tracingComplete', resolve));
-  await browserCdp.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'toplevel'] }, transferMode: 'ReportEvents' });
-  for (const p of probes) await p.page.evaluate(FRAME_PROBE);
-  await sleep(frameSeconds * 1000);
-  for (const p of probes) await p.page.evaluate('window.__stopFrames()');
-  await browserCdp.send('Tracing.end');
-  await traced;
-  browserCdp.off('Tracing.dataCollected', onTrace);
+  const traceEvents = await recordTrace(browserCdp, async () => {
+    for (const p of probes) await p.page.evaluate(FRAME_PROBE);
+    await sleep(frameSeconds * 1000);
+    for (const p of probes) await p.page.evaluate('window.__stopFrames()');
+  });
   const { slots, overrunBy } = mainThreadSlots(traceEvents, c.url);
   const allSlots = [...slots.values()].flat();
   const rows: string[] = [];
@@ -410,7 +331,7 @@ async function measure(c: RunningConsole, browser: Browser, signal: AbortSignal)
     `Demo cluster embedded in \`plateau console\` (3 agents, real processes): ${TASKS} tasks of \`sleep 3600\` launched in ${launchSeconds.toFixed(1)} s; at the end ${end.app.tasksRunning} of them running, ${replaced} replaced.`,
     `Debian Chromium (playwright-core, headless) opens ${PAGES} container pages in ${PAGES} browser contexts (one renderer process each), each with a memory and a CPU chart`,
     `polling its container's statistics from the agent every 2 s (\`/plateau/v1/containers?framework_id=…&executor_id=…&statistics=true\`, that container alone; \`/monitor/statistics\` on an Apache Mesos agent): ${PAGES * 2} live charts, and the task's sandbox stdout / stderr.`,
-    `After a ${WARMUP_MINUTES} min warm-up, CPU and heap are measured for ${(seconds / 60).toFixed(1)} min with nobody touching the pages, then frames for ${frameSeconds} s more.`,
+    `After a ${WARMUP_MINUTES} min warm-up, CPU and heap are measured for ${(seconds / 60).toFixed(1)} min with nobody touching the pages, then frames for ${frameSeconds} s more. Heap growth over the warm-up's second half (minutes ${WARMUP_MINUTES / 2} to ${WARMUP_MINUTES}): ${warmGrowth.toFixed(2)} MB/hour per page.`,
     `Load average (1, 5, 15 min) of this 2-core machine, which others use for tests and benchmarks at the same time: ${loadBefore} when measuring began, ${loadAfter} when it ended; CPU figures include the cost of sharing the cores.`,
     '',
     '| Page | Main-thread busy, idle (% of one core) | JS heap after GC, start → end (MB) | Heap growth (MB/hour, extrapolated; of which V8 code) | Frame interval while updating p50 / p95 / p99 (ms) | Intervals of frames showing a chart redraw p50 / max (ms) (count) | Frames late (interval > 17.5 ms) | Long tasks (> 50 ms) | Points drawn (memory chart) |',
@@ -424,6 +345,6 @@ async function measure(c: RunningConsole, browser: Browser, signal: AbortSignal)
     'Targets (issue 5): idle renderer CPU ≤ 1 %, heap growth ≤ 1 MB/hour, p95 frame time ≤ 16 ms while updating (Lens: < 4 % idle CPU after its fixes, heap growing ~30 kB/s).',
     'Frame interval: the time between animation frames; at 60 Hz an on-time frame is 16.7 ms whatever it cost, so the frame-time target is read from the trace: the main thread\'s busy time in each 16.7 ms frame slot (scripts, style, layout, paint, commit), which must stay under 16 ms for the frame to be on time.',
     '',
-    'What the heap does, from heap snapshots of one container page at 2, 8 and 14 minutes compared object by object: early on it grows because V8 optimises more and more of the code that runs once per poll (316 → 461 → 534 optimised functions), because the charts\' SVG paths lengthen until they hold their 150 points (5 minutes of samples), and because Chromium fills its bounded performance-timeline buffers (long animation frames); none of that is data the page keeps, and the warm-up covers most of it. The "of which V8 code" figure is that JIT share, from heap snapshots at both ends. Two things did grow and are fixed: the sandbox log tail set an unchanged state on every poll, and React keeps such updates queued until the component renders again, which an idle tail never does (818 queued updates and their closures after 14 minutes); and the series rings were arrays of point objects that grew for an hour until full, and are now typed arrays allocated in full up front. The events log and the offer log stay the same size while the cluster is idle (60 kB and 12 kB at both 2 and 8 minutes).',
+    'What the heap does, from heap snapshots of one container page at 2, 8 and 14 minutes compared object by object: early on it grows because V8 optimises more and more of the code that runs once per poll (316 → 461 → 534 optimised functions), because the charts\' SVG paths lengthen until they hold their 150 points (5 minutes of samples), and because Chromium fills its bounded performance-timeline buffers (long animation frames); none of that is data the page keeps, and the warm-up covers it: snapshots every 5 minutes from minute 10 to 30 had the heap after GC grow 98, 158, 33 and 18 kB (24, 34, 2 and 2 new optimised-code objects), so the JIT\'s growth ends near minute 20, where the measuring starts. The "of which V8 code" figure is that JIT share, from heap snapshots at both ends. Two things did grow and are fixed: the sandbox log tail set an unchanged state on every poll, and React keeps such updates queued until the component renders again, which an idle tail never does (818 queued updates and their closures after 14 minutes); and the series rings were arrays of point objects that grew for an hour until full, and are now typed arrays allocated in full up front. The events log and the offer log stay the same size while the cluster is idle (60 kB and 12 kB at both 2 and 8 minutes).',
   ].join('\n');
 }
