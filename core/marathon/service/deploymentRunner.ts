@@ -114,7 +114,9 @@ export class DeploymentRunner {
         this.again = false;
         await this.pass();
       } while (this.again);
-    })().finally(() => (this.advancing = undefined));
+    })()
+      .catch(this.scheduler.backgroundFailure('Advancing the deployments'))
+      .finally(() => (this.advancing = undefined));
     return this.advancing;
   }
 

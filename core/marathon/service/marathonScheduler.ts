@@ -198,6 +198,16 @@ export class MarathonScheduler {
     return this.appIndex.byId.get(id);
   }
 
+  /**
+   * backgroundFailure logs a failure of work nobody awaits (a scale pass, a deployment pass, a store write after a
+   * health result): a store that refuses writes (ZooKeeper without a quorum) must not end the process through an
+   * unhandled rejection. What was not written is written with the record's next change, and a new leader
+   * reconciles its records with the master.
+   */
+  backgroundFailure(what: string): (err: unknown) => void {
+    return (err: unknown) => this.options.log('error', `${what} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
   get clock(): Clock {
     return this.options.clock;
   }
@@ -254,7 +264,9 @@ export class MarathonScheduler {
         this.scaleAgain = false;
         await this.scaleOnce();
       } while (this.scaleAgain && !this.disposed);
-    })().finally(() => (this.scaling = undefined));
+    })()
+      .catch(this.backgroundFailure('Scaling'))
+      .finally(() => (this.scaling = undefined));
     return this.scaling;
   }
 
@@ -534,7 +546,21 @@ export class MarathonScheduler {
             since: this.now(),
           });
           this.tally(instance);
-          await this.options.repository.putInstance(instance);
+          const stored = await this.options.repository.putInstance(instance).then(
+            () => true,
+            (err: unknown) => {
+              // A task the store does not know of would be unknown to the next leader: launch nothing unrecorded.
+              this.backgroundFailure(`Recording the launch of ${instance.taskId}`)(err);
+              operations.pop();
+              launchedIds.pop();
+              launchedForApp--;
+              this.untally(instance);
+              Object.assign(instance, { condition: 'Scheduled', agentId: undefined, hostname: undefined, attributes: undefined, hostPorts: [], stagedAt: undefined });
+              this.tally(instance, 1, true);
+              return false;
+            },
+          );
+          if (!stored) break;
           offer = { ...offer, resources: Resources.fromJSON(offer.resources).subtract(Resources.fromJSON(match.resources)).toJSON() };
         }
         if (launchedForApp > 0) this.options.log('info', `Launching ${launchedForApp} instance(s) of ${app.id} on ${original.hostname}`);

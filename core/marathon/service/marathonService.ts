@@ -128,13 +128,13 @@ export class MarathonService {
     );
     this.deployments = new DeploymentRunner(this.scheduler, repository);
     this.readiness = new ReadinessRunner(options.clock, (i) => {
-      void repository.putInstance(i);
+      repository.putInstance(i).catch(this.scheduler.backgroundFailure(`Storing ${i.instanceId}`));
       void this.deployments.advance();
     });
     this.health = new HealthCheckRunner(
       options.clock,
       (i, _index, changed) => {
-        void repository.putInstance(i);
+        repository.putInstance(i).catch(this.scheduler.backgroundFailure(`Storing ${i.instanceId}`));
         if (changed) {
           const alive = i.health.every((h) => h.alive);
           this.scheduler.events.fire({ eventType: 'health_status_changed_event', timestamp: this.now(), appId: i.appId, instanceId: i.instanceId, version: i.runSpecVersion, alive });
