@@ -31,6 +31,12 @@ export interface MasterOptions {
   rng: Rng;
   registry: Registry;
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  /**
+   * onRegistryFailure hears of a registry write that failed in work nobody awaits (marking an agent unreachable,
+   * removing a framework, expiring agents after recovery). Mesos's master aborts then: its memory and the registry
+   * disagree, and a new leader recovering from the registry must take over. Without it the failure is only logged.
+   */
+  onRegistryFailure?: (err: unknown) => void;
 }
 
 const OFFER_HISTORY = 500;
@@ -137,7 +143,7 @@ export class Master {
       else this.recoveredAgents.set(a.info.id.value, { info: a.info, ip: a.ip });
     }
     if (this.recoveredAgents.size > 0) {
-      this.recoveryTimer = this.clock.setTimeout(() => void this.expireRecoveredAgents(), this.flags.agent_reregister_timeout);
+      this.recoveryTimer = this.clock.setTimeout(() => void this.expireRecoveredAgents().catch(this.registryFailed('expiring agents that did not re-register')), this.flags.agent_reregister_timeout);
     }
     this.electedTime = this.clock.now();
     this.timers.push(this.clock.setInterval(() => this.allocate(true), this.flags.allocation_interval));
@@ -217,7 +223,7 @@ export class Master {
     this.rescindOffersOf(record, 'framework disconnected');
     const timeoutMs = Math.max(0, (record.info.failover_timeout ?? 0) * 1000);
     this.log('info', `Framework ${frameworkId} disconnected; failover timeout ${timeoutMs} ms`);
-    record.failoverTimer = this.clock.setTimeout(() => void this.removeFramework(record, 'failover timeout elapsed'), timeoutMs);
+    record.failoverTimer = this.clock.setTimeout(() => void this.removeFramework(record, 'failover timeout elapsed').catch(this.registryFailed(`removing framework ${frameworkId}`)), timeoutMs);
     this.operatorEvents.fire({ type: 'FRAMEWORK_UPDATED', framework: record });
   }
 
@@ -848,7 +854,7 @@ export class Master {
     }
     const timeout = this.flags.agent_ping_timeout * this.flags.max_agent_ping_timeouts;
     this.log('warn', `Agent ${agentId} disconnected; marking it unreachable in ${timeout} ms unless it re-registers`);
-    agent.disconnectTimer = this.clock.setTimeout(() => void this.markUnreachable(agent, 'health check timed out'), timeout);
+    agent.disconnectTimer = this.clock.setTimeout(() => void this.markUnreachable(agent, 'health check timed out').catch(this.registryFailed(`marking agent ${agentId} unreachable`)), timeout);
   }
 
   /** markUnreachable removes an agent that went away: its offers are rescinded and its tasks reported unreachable or lost. */
@@ -994,7 +1000,7 @@ export class Master {
         const link = agent.link;
         agent.link = undefined;
         link?.sink.close();
-        void this.markUnreachable(agent, `missed ${agent.missedPings} pings`);
+        void this.markUnreachable(agent, `missed ${agent.missedPings} pings`).catch(this.registryFailed(`marking agent ${agent.id} unreachable`));
         continue;
       }
       agent.pongPending = true;
@@ -1013,6 +1019,14 @@ export class Master {
   private heartbeat(): void {
     for (const f of this.frameworks.values()) f.send({ type: 'HEARTBEAT' });
     for (const a of this.agents.values()) a.send({ type: 'HEARTBEAT' });
+  }
+
+  /** registryFailed is the handler of a registry write nobody awaits: see `MasterOptions.onRegistryFailure`. */
+  private registryFailed(what: string): (err: unknown) => void {
+    return (err: unknown) => {
+      this.log('error', `Failed to update the registry (${what}): ${err instanceof Error ? err.message : String(err)}`);
+      this.options.onRegistryFailure?.(err);
+    };
   }
 
   private log(level: 'info' | 'warn' | 'error', msg: string): void {

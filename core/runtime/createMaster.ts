@@ -46,6 +46,8 @@ export async function createMaster(flags: Partial<MasterFlags>, deps: { log: Log
     rng: deps.rng ?? new CryptoRng(),
     registry,
     log: (level, msg) => deps.log[level](msg),
+    // As Mesos's master aborts when its registrar fails: this master's memory no longer matches the registry.
+    onRegistryFailure: () => deps.onLostLeadership?.(),
   });
   let group: MasterGroup | undefined;
   let recovered = false;

@@ -6,7 +6,7 @@ import { FakeClock } from '../../../core/common/clock.js';
 import { Resources } from '../../../core/common/resources.js';
 import { SeededRng } from '../../../core/common/rng.js';
 import type { EventSink } from '../../../core/master/eventSink.js';
-import { Master } from '../../../core/master/master.js';
+import { Master, type MasterOptions } from '../../../core/master/master.js';
 import { DEFAULT_MASTER_FLAGS, type MasterFlags } from '../../../core/master/masterFlags.js';
 import { MemoryRegistry } from '../../../core/master/registry.js';
 import type { SchedulerEvent } from '../../../core/protocol/mesos/scheduler.js';
@@ -26,7 +26,7 @@ class RecordingSink<E> implements EventSink<E> {
   }
 }
 
-async function setup(flags: Partial<MasterFlags> = {}) {
+async function setup(flags: Partial<MasterFlags> = {}, options: Partial<MasterOptions> = {}) {
   const clock = new FakeClock();
   const master = new Master({
     flags: { ...DEFAULT_MASTER_FLAGS, registry: 'in_memory', ...flags },
@@ -34,6 +34,7 @@ async function setup(flags: Partial<MasterFlags> = {}) {
     clock,
     rng: new SeededRng(7),
     registry: new MemoryRegistry(),
+    ...options,
   });
   await master.start();
   const agentSink = new RecordingSink<AgentEvent>();
@@ -210,5 +211,39 @@ describe('Master', () => {
     await assert.rejects(master.schedulerCall({ type: 'REVIVE', framework_id: { value: fw.frameworkId } }, undefined), /Mesos-Stream-Id/);
     await assert.rejects(master.schedulerCall({ type: 'REVIVE', framework_id: { value: 'nope' } }, fw.streamId), /Framework cannot be found/);
     await master.dispose();
+  });
+
+  it('hands a failed registry write in timer-driven work to onRegistryFailure, not to an unhandled rejection', async () => {
+    // A registry that stops taking writes once the agent is in (a ZooKeeper ensemble that lost its quorum).
+    class RefusingRegistry extends MemoryRegistry {
+      refusing = false;
+      override async putAgent(agent: Parameters<MemoryRegistry['putAgent']>[0]): Promise<void> {
+        if (this.refusing) throw new Error('ZooKeeper is unavailable: CONNECTION_LOSS');
+        return super.putAgent(agent);
+      }
+    }
+    const registry = new RefusingRegistry();
+    const failures: unknown[] = [];
+    const logged: string[] = [];
+    const { clock, master, agentId } = await setup({ agent_ping_timeout: 1_000, max_agent_ping_timeouts: 3 }, { registry, onRegistryFailure: (err) => failures.push(err), log: (_l, m) => logged.push(m) });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (r: unknown) => unhandled.push(r);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      registry.refusing = true;
+      master.agentLinkClosed(agentId, 'link-1');
+      clock.advance(3_000);
+      await flush();
+      await flush();
+      assert.equal(failures.length, 1, 'the failure reached onRegistryFailure');
+      assert.ok(
+        logged.some((m) => m.startsWith(`Failed to update the registry (marking agent ${agentId} unreachable): ZooKeeper is unavailable`)),
+        logged.join(' | '),
+      );
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await master.dispose();
+    }
   });
 });
