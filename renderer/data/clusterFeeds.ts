@@ -26,6 +26,25 @@ export interface FeedSnapshot {
   streams: Record<'mesos-operator' | 'marathon-events' | 'plateau-offers', StreamState>;
 }
 
+/**
+ * Snapshot is a FeedSnapshot as a class instance rather than a plain object, for react-query's structural sharing:
+ * `setQueryData` compares new data with the old deeply, through plain objects and arrays, to keep unchanged parts.
+ * A snapshot is new on every publish by construction (its versions move), and the deep walk went through every
+ * event in the log (up to MAX_EVENTS, with their payloads) each time: a tenth of the page's script time while
+ * rolling restarts churned 10,000 tasks (bench/consoleScale.bench.ts). Class instances are compared by reference.
+ */
+class Snapshot implements FeedSnapshot {
+  constructor(
+    readonly state: ClusterState,
+    readonly version: number,
+    readonly offers: OfferLog,
+    readonly offersVersion: number,
+    readonly events: FeedEvent[],
+    readonly eventsVersion: number,
+    readonly streams: FeedSnapshot['streams'],
+  ) {}
+}
+
 /** feedKey is the react-query key of a connection's live snapshot. */
 export const feedKey = (connectionId: string) => ['feed', connectionId] as const;
 
@@ -111,7 +130,7 @@ export class ClusterFeeds {
   }
 
   private publish(): void {
-    const snapshot: FeedSnapshot = { state: this.state, version: this.state.version, offers: this.offers, offersVersion: this.offers.version, events: this.events, eventsVersion: this.eventsVersion, streams: this.streamStates };
+    const snapshot = new Snapshot(this.state, this.state.version, this.offers, this.offers.version, this.events, this.eventsVersion, this.streamStates);
     this.queryClient.setQueryData(feedKey(this.connectionId), snapshot);
   }
 
