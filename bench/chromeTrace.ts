@@ -104,6 +104,12 @@ export async function recordTrace(browserCdp: CDPSession, during: () => Promise<
   return events;
 }
 
+/** metric reads one of the page's CDP Performance metrics (TaskDuration, JSHeapUsedSize, Nodes…). */
+export async function metric(cdp: CDPSession, name: string): Promise<number> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+  return metrics.find((m) => m.name === name)?.value ?? 0;
+}
+
 /** pct is the p-th percentile of `values` (nearest rank); 0 for none. */
 export function pct(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);

@@ -5,14 +5,14 @@
 // processes, from CDP SystemInfo), main-thread busy time (CDP Performance TaskDuration), JS heap growth after forced
 // GCs (with the part that is V8's compiled code, from heap snapshots), and frame intervals from an in-page
 // requestAnimationFrame loop with frame time (main-thread work per 60 Hz frame) from a Chromium trace.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { runConsole, type RunningConsole } from '../core/console/consoleCli.js';
-import { mainThreadSlots, pct, recordTrace } from './chromeTrace.js';
+import { mainThreadSlots, metric, pct, recordTrace } from './chromeTrace.js';
+import { load } from './loadAverage.js';
 
 /**
  * FRAME_PROBE records every animation-frame interval (at 60 Hz an on-time frame is 16.7 ms), which of them followed a
@@ -70,11 +70,6 @@ interface PageProbe {
   code0: number;
 }
 
-async function metric(cdp: CDPSession, name: string): Promise<number> {
-  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
-  return metrics.find((m) => m.name === name)?.value ?? 0;
-}
-
 async function heapAfterGc(cdp: CDPSession): Promise<number> {
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('HeapProfiler.collectGarbage');
@@ -123,16 +118,6 @@ async function codeBytes(cdp: CDPSession): Promise<number> {
   return bytes;
 }
 
-/** load is the machine's load average as `uptime` prints it: the bench shares its machine, and load inflates CPU figures. */
-function load(): string {
-  try {
-    return execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/^.*?load average:\s*/, '');
-  } catch {
-    return loadavg()
-      .map((l) => l.toFixed(2))
-      .join(', ');
-  }
-}
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number, signal: AbortSignal): Promise<T> {
   const deadline = Date.now() + timeoutMs;

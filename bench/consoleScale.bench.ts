@@ -9,13 +9,13 @@
 // list, types a filter and picks a state. Environment: CONSOLE_SCALE_TASKS (default 10,000), CONSOLE_SCALE_AGENTS
 // (default 1,000), CONSOLE_SCALE_CPU_PROF=<file> (a CDP CPU profile of the page over the interactive phase, and the
 // bundle's source map beside it as <file>.map).
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { runConsole, type RunningConsole } from '../core/console/consoleCli.js';
 import { BenchChild } from './benchChild.js';
-import { mainThreadSlots, pct, recordTrace } from './chromeTrace.js';
+import { mainThreadSlots, metric, pct, recordTrace } from './chromeTrace.js';
+import { load } from './loadAverage.js';
 
 const TASKS = Number(process.env.CONSOLE_SCALE_TASKS ?? 10_000);
 const AGENTS = Number(process.env.CONSOLE_SCALE_AGENTS ?? 1_000);
@@ -48,18 +48,9 @@ function note(message: string): void {
   process.stderr.write(`console scale bench: ${message}\n`);
 }
 
-function load(): string {
-  return execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/^.*?load average:\s*/, '');
-}
-
 /** takePerf gives what the page probe collected since the last call and empties it. */
 async function takePerf(page: Page): Promise<PagePerf> {
   return (await page.evaluate('(() => { const p = window.__perf; window.__perf = { long: [], events: [] }; return p; })()')) as PagePerf;
-}
-
-async function metric(cdp: CDPSession, name: string): Promise<number> {
-  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
-  return metrics.find((m) => m.name === name)?.value ?? 0;
 }
 
 interface Apps {
