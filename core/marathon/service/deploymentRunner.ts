@@ -7,6 +7,7 @@ import { computeRestartStrategy } from '../restartStep.js';
 import { isActive, isHealthy, isMesosRunCheck, type InstanceRecord } from './instanceRecord.js';
 import type { MarathonScheduler } from './marathonScheduler.js';
 import type { MarathonRepository } from './marathonRepository.js';
+import { deploymentsLocking, stepReadiness } from './marathonReadModel.js';
 
 /** RunningDeployment is a deployment in progress: its plan and the step it is on. */
 export interface RunningDeployment {
@@ -59,14 +60,12 @@ export class DeploymentRunner {
 
   /** readinessOf gives `/v2/deployments` the readiness results of the apps in a deployment's current step. */
   readinessOf(d: RunningDeployment): Record<string, ReadinessCheckResult[]> {
-    const out: Record<string, ReadinessCheckResult[]> = {};
-    for (const a of d.plan.steps[d.currentStep]?.actions ?? []) out[a.app.id] = this.scheduler.instancesOf(a.app.id).flatMap((i) => i.readiness ?? []);
-    return out;
+    return stepReadiness(d, (id) => this.scheduler.eachInstanceOf(id));
   }
 
   /** lockedBy lists running deployments that touch `appId` (409 unless `force`). */
   lockedBy(appId: string): string[] {
-    return [...this.running.values()].filter((d) => d.plan.steps.some((s) => s.actions.some((a) => a.app.id === appId))).map((d) => d.plan.id);
+    return deploymentsLocking(this.running.values(), appId);
   }
 
   /** cancel stops a deployment where it is; its apps return to the plain count rule. */

@@ -22,6 +22,7 @@ import { HealthCheckRunner, type Probe } from './healthCheckRunner.js';
 import { ReadinessRunner } from './readinessRunner.js';
 import { isActive, type InstanceRecord } from './instanceRecord.js';
 import { MarathonRepository } from './marathonRepository.js';
+import type { MarathonReadModel } from './marathonReadModel.js';
 import { MarathonScheduler } from './marathonScheduler.js';
 
 /** MarathonConfig holds Marathon's own settings under its flag names. */
@@ -439,6 +440,30 @@ export class MarathonService {
     void this.scheduler.scale();
     const app = touched[0] ? findApp(versioned, touched[0]) : undefined;
     return { deploymentId: plan.id, version, ...(app ? { app } : {}) };
+  }
+
+  /** readModel is this service as the read routes see it: they answer from it directly where no API thread serves them. */
+  readModel(): MarathonReadModel {
+    const scheduler = this.scheduler;
+    const deployments = this.deployments;
+    const config = this.options.config;
+    return {
+      config,
+      get frameworkId() {
+        return scheduler.frameworkId;
+      },
+      get root() {
+        return scheduler.root;
+      },
+      now: () => scheduler.clock.now(),
+      apps: () => this.apps(),
+      app: (id) => scheduler.appById(id),
+      instances: () => scheduler.instances.values(),
+      eachInstanceOf: (id) => scheduler.eachInstanceOf(id),
+      lastFailure: (id) => scheduler.lastFailures.get(id),
+      deployments: () => deployments.running.values(),
+      onEvent: (listener) => scheduler.events.on(listener),
+    };
   }
 
   async dispose(): Promise<void> {
