@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { FakeClock } from '../../../core/common/clock.js';
 import { CoreError } from '../../../core/common/errors.js';
@@ -85,6 +85,21 @@ describe('sandbox layout', () => {
       assert.equal(existsSync(join(workDir, 'slaves', key.agentId, 'frameworks', key.frameworkId, 'executors', key.executorId)), false);
       await gc.dispose();
       assert.equal(clock.pendingTimers(), 0);
+    });
+
+    it('creates several runs of one executor at once, as a task group launched task by task does', async () => {
+      const sandboxes = new Sandboxes(workDir, new NodeSandboxFs());
+      for (let round = 0; round < 10; round++) {
+        const runs = [1, 2, 3].map((n) => ({ ...key, containerId: `c-${round}-${n}` }));
+        const made = await Promise.allSettled(runs.map((run) => sandboxes.create(run)));
+        assert.deepEqual(
+          made.map((m) => (m.status === 'rejected' ? String(m.reason) : 'created')),
+          ['created', 'created', 'created'],
+          `round ${round}: every sandbox is created`,
+        );
+        assert.ok(runs.map((run) => sandboxes.pathOf(run)).includes(await readlink(latestRunLink(workDir, key))), 'runs/latest points at one of them');
+      }
+      assert.deepEqual((await readdir(dirname(latestRunLink(workDir, key)))).filter((name) => name.startsWith('latest.')), [], 'no temporary link is left behind');
     });
   });
 });
