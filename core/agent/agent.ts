@@ -297,11 +297,24 @@ export class Agent {
     if (!this.frameworks.has(frameworkId)) await this.options.store.saveFramework(framework);
     this.frameworks.set(frameworkId, framework);
     const containerId = uuidV4(this.options.rng);
-    const sandboxDir = await this.options.sandboxes.create({ agentId: this.agentId ?? 'unknown', frameworkId, executorId, containerId });
+    let sandboxDir: string;
+    let sandboxError: Error | undefined;
+    try {
+      sandboxDir = await this.options.sandboxes.create({ agentId: this.agentId ?? 'unknown', frameworkId, executorId, containerId });
+    } catch (err) {
+      sandboxDir = '';
+      sandboxError = err as Error;
+    }
     const run: TaskRun = { frameworkId, task, executorId, state: 'TASK_STAGING', pending: [], statuses: [], sandboxDir };
     this.runs.set(k, run);
     // An acknowledgement may have let the agent forget this framework while the sandbox was made.
     this.frameworks.set(frameworkId, framework);
+    if (sandboxError) {
+      // The task still gets its update: a launch that only logged this left its framework waiting for it forever.
+      this.log('error', `Failed to create the sandbox of task ${task.task_id.value}: ${sandboxError.message}`);
+      await this.update(run, 'TASK_FAILED', { reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: `Failed to create the sandbox: ${sandboxError.message}` });
+      return;
+    }
     await this.options.store.saveTask(run);
     if (task.container?.type === 'DOCKER' && !launchesType(this.options.containerizer, 'DOCKER')) {
       await this.update(run, 'TASK_FAILED', { reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: `Containerizer '${this.options.containerizer.name}' cannot launch DOCKER containers (start the agent with --containerizers=docker,mesos)` });
@@ -544,7 +557,7 @@ export class Agent {
       this.runs.delete(k);
       await this.options.store.removeTask(frameworkId, taskId);
       this.keepCompleted(run);
-      this.options.sandboxes.scheduleGc(run.sandboxDir);
+      if (run.sandboxDir) this.options.sandboxes.scheduleGc(run.sandboxDir);
       // As Mesos's agent, forget a framework once nothing of it runs here any more. Only the memory
       // is dropped: its small checkpoint stays (a RUN_TASK for it may be writing there right now) and
       // is skipped on recovery when no task of it remains.
