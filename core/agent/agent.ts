@@ -246,7 +246,9 @@ export class Agent {
         }
         case 'RUN_TASK_GROUP': {
           const { framework_info, executor, task_group } = event.run_task_group;
-          // One after another: the group's tasks share an executor directory and its `latest` link.
+          // One after another: the group's tasks share an executor directory and its `latest` link. Plateau's
+          // master sends each task of a group in its own RUN_TASK_GROUP, though, so sandboxes of one executor
+          // are still made at once and `SandboxFs.replaceSymlink` must allow that.
           for (const task of task_group.tasks) await this.inOrder(framework_info.id.value, task.task_id.value, () => this.runTask(framework_info, task, executor.executor_id.value));
           return;
         }
