@@ -10,6 +10,7 @@ import { HttpSchedulerDriver } from '../node/httpSchedulerDriver.js';
 import { SqliteStore } from '../node/sqliteStore.js';
 import { SystemClock } from '../node/systemClock.js';
 import { createHttpServer } from './httpServer.js';
+import { MarathonApiThread } from './marathonApiThread.js';
 import type { Logger } from './logger.js';
 import { detectMasters, leaderUrl } from './masterDetector.js';
 
@@ -23,7 +24,8 @@ export interface RunningMarathon {
 
 /**
  * createMarathon is Marathon's composition root: its store (SQLite under `work_dir`), a scheduler
- * driver (HTTP to `--master`, or the in-process one the demo passes), the service and its `/v2` API.
+ * driver (HTTP to `--master`, or the in-process one the demo passes), the service and its `/v2` API, served
+ * from a thread of its own (`MarathonApiThread`).
  */
 export async function createMarathon(
   config: Omit<MarathonConfig, 'http_port'> & { http_port: number; work_dir: string; ip: string },
@@ -41,9 +43,17 @@ export async function createMarathon(
   const serviceConfig: MarathonConfig = { ...config };
   const service = await MarathonService.create({ config: serviceConfig, driver, store, clock, rng, log: (level, msg) => deps.log[level](msg) });
   registerMarathonRoutes(app, service);
-  await app.listen({ host: config.ip, port: config.http_port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.http_port;
+  // The routes serve through the API thread: reads from its replica, everything else forwarded to `app` here.
+  await app.ready();
+  const api = await MarathonApiThread.start({ service, routes: app, host: config.ip, port: config.http_port, log: deps.log }).catch(async (err: Error) => {
+    await service.dispose();
+    void masterSub?.dispose();
+    masters?.dispose();
+    await app.close();
+    (store as { close?: () => void }).close?.();
+    throw err;
+  });
+  const port = api.port;
   serviceConfig.http_port = port;
   service.start();
   return {
@@ -51,6 +61,7 @@ export async function createMarathon(
     url: `http://${config.ip}:${port}`,
     port,
     async dispose() {
+      await api.dispose();
       await service.dispose();
       void masterSub?.dispose();
       masters?.dispose();

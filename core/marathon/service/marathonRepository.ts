@@ -10,6 +10,12 @@ export const MAX_VERSIONS = 50;
 /** READ_BATCH is how many reads `load` keeps in flight. */
 const READ_BATCH = 256;
 
+/** RepositoryObserver hears of the repository's writes: an instance's by its id, any other as a change. */
+export interface RepositoryObserver {
+  touch(instanceId: string): void;
+  changed(): void;
+}
+
 /** StoredDeployment is a deployment as persisted: enough to resume it after a restart. */
 export interface StoredDeployment {
   id: string;
@@ -25,10 +31,17 @@ export interface StoredDeployment {
  * Marathon's own ZooKeeper categories so the ZooKeeper store can hold the same keys.
  */
 export class MarathonRepository {
+  private observer: RepositoryObserver | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly maxVersions = MAX_VERSIONS,
   ) {}
+
+  /** observe tells `observer` of every write as it is issued: what is persisted is what a replica must show. */
+  observe(observer: RepositoryObserver | undefined): void {
+    this.observer = observer;
+  }
 
   async load(): Promise<{ root: Group | undefined; instances: InstanceRecord[]; deployments: StoredDeployment[]; frameworkId: string | undefined }> {
     const root = await this.store.get<Group>('/marathon/group/root');
@@ -49,6 +62,7 @@ export class MarathonRepository {
    * (`--zk_max_versions`, 50): every root version holds every app, and kept forever they would outgrow any store.
    */
   async putRoot(root: Group, changedApps: AppDefinition[]): Promise<void> {
+    this.observer?.changed();
     const stale = async (versions: string[], adding: string) => {
       const all = [...new Set([...versions, adding])].sort();
       return all.slice(0, Math.max(0, all.length - this.maxVersions));
@@ -83,23 +97,33 @@ export class MarathonRepository {
     return this.store.get<AppDefinition>(`/marathon/apps${appId}/versions/${version}`);
   }
 
+  /** noteUnpersisted tells the observer of an instance changed in memory only (a readiness result short of ready). */
+  noteUnpersisted(instanceId: string): void {
+    this.observer?.touch(instanceId);
+  }
+
   async putInstance(i: InstanceRecord): Promise<void> {
+    this.observer?.touch(i.instanceId);
     await this.store.put(`/marathon/instance/${i.instanceId}`, i);
   }
 
   async deleteInstance(instanceId: string): Promise<void> {
+    this.observer?.touch(instanceId);
     await this.store.delete(`/marathon/instance/${instanceId}`);
   }
 
   async putDeployment(d: StoredDeployment): Promise<void> {
+    this.observer?.changed();
     await this.store.put(`/marathon/deployment/${d.id}`, d);
   }
 
   async deleteDeployment(id: string): Promise<void> {
+    this.observer?.changed();
     await this.store.delete(`/marathon/deployment/${id}`);
   }
 
   async putFrameworkId(id: string): Promise<void> {
+    this.observer?.changed();
     await this.store.put('/marathon/framework-id', { value: id });
   }
 }

@@ -129,6 +129,8 @@ export class MarathonService {
     );
     this.deployments = new DeploymentRunner(this.scheduler, repository);
     this.readiness = new ReadinessRunner(options.clock, (i) => {
+      // A result short of ready lives in memory only, as in Marathon's readiness actor, but `/v2/deployments` shows it.
+      if (!i.ready) return repository.noteUnpersisted(i.instanceId);
       repository.putInstance(i).catch(this.scheduler.backgroundFailure(`Storing ${i.instanceId}`));
       void this.deployments.advance();
     });

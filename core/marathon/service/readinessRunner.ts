@@ -20,7 +20,8 @@ export class ReadinessRunner {
 
   constructor(
     private readonly clock: Clock,
-    private readonly onReady: (instance: InstanceRecord) => void,
+    /** onResult hears every round of an instance's checks; `instance.ready` says whether it passed them all. */
+    private readonly onResult: (instance: InstanceRecord) => void,
     private readonly probe: ReadinessProbe = realReadinessProbe,
   ) {}
 
@@ -61,10 +62,8 @@ export class ReadinessRunner {
       results.push({ name: check.name, taskId: i.taskId, ready, ...(check.preserveLastResponse && response ? { lastResponse: response } : {}) });
     }
     i.readiness = results;
-    if (results.every((r) => r.ready)) {
-      i.ready = true;
-      this.onReady(i);
-    }
+    if (results.every((r) => r.ready)) i.ready = true;
+    this.onResult(i);
   }
 
   dispose(): void {

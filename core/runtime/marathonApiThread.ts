@@ -1,0 +1,160 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { FastifyInstance } from 'fastify';
+import type { MarathonService } from '../marathon/service/marathonService.js';
+import { MarathonReplicaFeed, type ReplicaSource } from '../marathon/service/marathonReplicaFeed.js';
+import type { ReplicaDelta } from '../marathon/service/marathonReplica.js';
+import type { Logger } from './logger.js';
+
+/** ForwardedRequest is an HTTP request the API thread cannot answer from its replica, sent to the service's thread. */
+export interface ForwardedRequest {
+  t: 'request';
+  id: number;
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Uint8Array;
+  remoteAddress: string;
+}
+
+/** ForwardedResponse is the service's answer to a `ForwardedRequest`. */
+export interface ForwardedResponse {
+  t: 'response';
+  id: number;
+  statusCode: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: Uint8Array;
+}
+
+/** ToApiThread are the messages the service's thread sends the API thread, in order. */
+export type ToApiThread = { t: 'delta'; delta: ReplicaDelta } | ForwardedResponse | { t: 'close' };
+
+/** FromApiThread are the messages the API thread sends back. */
+export type FromApiThread = { t: 'listening'; port: number } | ForwardedRequest | { t: 'events'; wanted: boolean } | { t: 'error'; message: string };
+
+/** ApiThreadData is what the API thread starts with. */
+export interface ApiThreadData {
+  host: string;
+  port: number;
+  snapshot: ReplicaDelta;
+}
+
+// The worker loads the TypeScript sources through tsx, as bin/plateau.js does for the main thread.
+const BOOT = `const { workerData } = require('node:worker_threads');
+import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.entry); }).catch((err) => { console.error(err); process.exit(1); });`;
+
+/** HOP_BY_HOP are the headers of one connection, not of the request: the replayed request and its answer drop them. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'content-length', 'date']);
+
+/**
+ * MarathonApiThread serves Marathon's `/v2` API from a worker thread, as Marathon's JVM serves its API on threads of
+ * their own: the reads answer from a `MarathonReplica` there, so a probe's latency does not depend on the scheduler's
+ * turns or its garbage collection (a launch of 50,000 instances keeps the service's thread busy and its heap
+ * large); everything else (changes, the launch queue, stored versions) is forwarded byte for byte to the service's
+ * routes on this thread (`inject`), and the replica is brought up to date before the answer goes back, so a client
+ * reads its own writes. The feed follows the repository's writes (`MarathonReplicaFeed`).
+ */
+export class MarathonApiThread {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly feed: MarathonReplicaFeed,
+    private readonly service: MarathonService,
+    readonly port: number,
+  ) {}
+
+  /**
+   * start spawns the API thread listening on `host:port` (0 for any free port) with the service's state, and
+   * routes what it forwards to `routes`, a ready fastify instance with every Marathon route on the service.
+   */
+  static async start(opts: { service: MarathonService; routes: FastifyInstance; host: string; port: number; log: Logger }): Promise<MarathonApiThread> {
+    const { service, routes, log } = opts;
+    // The feed sends only from a later turn (it defers its batches), when `w` exists.
+    const feed = new MarathonReplicaFeed(replicaSource(service), (delta) => w.postMessage({ t: 'delta', delta } satisfies ToApiThread), setImmediate);
+    service.repository.observe(feed);
+    const data: ApiThreadData = { host: opts.host, port: opts.port, snapshot: feed.snapshot() };
+    const w = new Worker(BOOT, {
+      eval: true,
+      workerData: { ...data, tsx: import.meta.resolve('tsx/esm/api'), entry: new URL('./marathonApiWorker.ts', import.meta.url).href },
+    });
+    const listening = new Promise<number>((resolve, reject) => {
+      w.once('error', reject);
+      w.once('exit', (code) => reject(new Error(`the Marathon API thread exited with ${code} before it listened`)));
+      w.on('message', (m: FromApiThread) => {
+        if (m.t === 'listening') resolve(m.port);
+        else if (m.t === 'error') reject(new Error(m.message));
+      });
+    });
+    let port: number;
+    try {
+      port = await listening;
+    } catch (err) {
+      service.repository.observe(undefined);
+      feed.dispose();
+      await w.terminate();
+      throw err;
+    }
+    w.removeAllListeners('error');
+    w.removeAllListeners('exit');
+    w.removeAllListeners('message');
+    const thread = new MarathonApiThread(w, feed, service, port);
+    w.on('message', (m: FromApiThread) => {
+      if (m.t === 'request') thread.answer(routes, m);
+      else if (m.t === 'events') feed.forwardEvents(m.wanted);
+      else if (m.t === 'error') log.error(`Marathon API thread: ${m.message}`);
+    });
+    w.on('error', (err) => log.error(`Marathon API thread failed: ${err.message}`));
+    return thread;
+  }
+
+  /** answer runs a forwarded request through the service's routes and sends the answer back after the replica's update. */
+  private answer(routes: FastifyInstance, m: ForwardedRequest): void {
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(m.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
+    routes
+      .inject({ method: m.method as 'GET', url: m.url, headers, ...(m.body.length > 0 ? { payload: Buffer.from(m.body) } : {}), remoteAddress: m.remoteAddress })
+      .then(
+        (res) => {
+          const out: ForwardedResponse['headers'] = {};
+          for (const [k, v] of Object.entries(res.headers)) if (!HOP_BY_HOP.has(k) || k === 'content-length') out[k] = v;
+          return { statusCode: res.statusCode, headers: out, body: res.rawPayload };
+        },
+        (err: Error) => ({ statusCode: 500, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify({ message: err.message })) }),
+      )
+      .then((res) => {
+        this.feed.flush();
+        this.worker.postMessage({ t: 'response', id: m.id, ...res } satisfies ToApiThread);
+      })
+      .catch(() => undefined);
+  }
+
+  /** dispose closes the API thread's server (and its connections) and ends the thread. */
+  async dispose(): Promise<void> {
+    this.service.repository.observe(undefined);
+    this.feed.dispose();
+    const exited = once(this.worker, 'exit');
+    this.worker.postMessage({ t: 'close' } satisfies ToApiThread);
+    const timer = setTimeout(() => void this.worker.terminate(), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** replicaSource is the service's state as the feed reads it. */
+function replicaSource(service: MarathonService): ReplicaSource {
+  const view = service.readModel();
+  const scheduler = service.scheduler;
+  return {
+    config: view.config,
+    get frameworkId() {
+      return view.frameworkId;
+    },
+    get root() {
+      return view.root;
+    },
+    instance: (id) => scheduler.instances.get(id),
+    instances: () => view.instances(),
+    deployments: () => view.deployments(),
+    failures: () => scheduler.lastFailures.entries(),
+    onEvent: (listener) => view.onEvent(listener),
+  };
+}

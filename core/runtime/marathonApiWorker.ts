@@ -1,0 +1,77 @@
+// core/runtime/marathonApiWorker.ts is the Marathon API thread (started by MarathonApiThread): it keeps a
+// MarathonReplica from the service's batches, answers the read routes from it, and forwards every other request
+// to the service's thread. Its parent owns it: on `close` it stops listening, drops its connections and ends.
+import http from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { registerMarathonReadRoutes } from '../api/marathonReadRoutes.js';
+import { MarathonReplica } from '../marathon/service/marathonReplica.js';
+import { SystemClock } from '../node/systemClock.js';
+import { createHttpServer } from './httpServer.js';
+import type { ApiThreadData, ForwardedResponse, FromApiThread, ToApiThread } from './marathonApiThread.js';
+
+const port = parentPort;
+if (!port) throw new Error('marathonApiWorker runs as a worker thread');
+const data = workerData as ApiThreadData;
+const post = (m: FromApiThread) => port.postMessage(m);
+
+const replica = new MarathonReplica(data.snapshot.config ?? (() => { throw new Error('the first batch carries the config'); })(), new SystemClock(), (wanted) => post({ t: 'events', wanted }));
+replica.apply(data.snapshot);
+
+let nextId = 0;
+const pending = new Map<number, (res: ForwardedResponse) => void>();
+
+/** forward sends a request to the service's thread and writes its answer as it came. */
+function forward(req: http.IncomingMessage, res: http.ServerResponse, body: Uint8Array): void {
+  const id = ++nextId;
+  pending.set(id, (answer) => {
+    res.writeHead(answer.statusCode, answer.headers as http.OutgoingHttpHeaders);
+    res.end(Buffer.from(answer.body));
+  });
+  post({ t: 'request', id, method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body, remoteAddress: req.socket.remoteAddress ?? '' });
+}
+
+function forwardWithBody(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => forward(req, res, Buffer.concat(chunks)));
+}
+
+/** beyond forwards a GET that the routes matched but the replica cannot answer (stored versions), or no route matched. */
+function beyond(req: FastifyRequest, reply: FastifyReply): void {
+  reply.hijack();
+  forward(req.raw, reply.raw, new Uint8Array(0));
+}
+
+let handle: http.RequestListener | undefined;
+const app = createHttpServer({
+  serverFactory: (handler) => {
+    handle = handler;
+    // Only reads go through fastify here: any other method goes to the service's routes untouched, body and all.
+    return http.createServer((req, res) => (req.method === 'GET' || req.method === 'HEAD' ? (handle as http.RequestListener)(req, res) : forwardWithBody(req, res)));
+  },
+});
+registerMarathonReadRoutes(app, replica, { beyond });
+app.setNotFoundHandler(beyond);
+
+port.on('message', (m: ToApiThread) => {
+  if (m.t === 'delta') replica.apply(m.delta);
+  else if (m.t === 'response') {
+    const answer = pending.get(m.id);
+    pending.delete(m.id);
+    answer?.(m);
+  } else if (m.t === 'close') {
+    void app.close().finally(() => port.close());
+  }
+});
+
+try {
+  await app.listen({ host: data.host, port: data.port });
+  const address = app.server.address();
+  const bound = typeof address === 'object' && address ? address.port : data.port;
+  replica.config = { ...replica.config, http_port: bound };
+  post({ t: 'listening', port: bound });
+} catch (err) {
+  post({ t: 'error', message: (err as Error).message });
+  port.close();
+}
