@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { BenchChild, type BenchMessage } from './benchChild.js';
 import type { ProcessFigures } from './processMeter.js';
+import type { ApiThreadFigures } from '../core/runtime/marathonApiThread.js';
 
 const ALLOCATION_INTERVAL_MS = 100;
 const AGENT_RESOURCES = 'cpus:16;mem:65536;disk:65536;ports:[31000-32000]';
@@ -50,7 +51,7 @@ type ClusterReport = BenchMessage &
   };
 
 /** MarathonReport is the Marathon process's measuring window and the instances it then held running. */
-type MarathonReport = BenchMessage & ProcessFigures & { running: number };
+type MarathonReport = BenchMessage & ProcessFigures & { running: number; api: ApiThreadFigures };
 
 interface Result extends Scenario {
   registerMs: number;
@@ -345,7 +346,8 @@ function describeClusterCosts(r: Result): string {
 
 function describeMarathonCosts(r: Result): string {
   const m = r.marathon;
-  return `| ${scaleName(r)} | ${f1(r.postMs)} | ${f1(m.loopP50Ms)} / ${f1(m.loopP99Ms)} / ${f1(m.loopMaxMs)} | ${m.gcCount} / ${s1(m.gcMs)} / ${f1(m.gcMaxMs)} | ${m.gcMajorCount} / ${f1(m.gcMajorMaxMs)} | ${s1(m.cpuMs)} | ${m.heapMb.toFixed(0)} |`;
+  const a = m.api;
+  return `| ${scaleName(r)} | ${f1(r.postMs)} | ${f1(m.loopP50Ms)} / ${f1(m.loopP99Ms)} / ${f1(m.loopMaxMs)} | ${m.gcCount} / ${s1(m.gcMs)} / ${f1(m.gcMaxMs)} | ${m.gcMajorCount} / ${f1(m.gcMajorMaxMs)} | ${f1(a.loopP50Ms)} / ${f1(a.loopP99Ms)} / ${f1(a.loopMaxMs)} | ${a.gcCount} / ${s1(a.gcMs)} / ${f1(a.gcMaxMs)} | ${s1(m.cpuMs)} | ${m.heapMb.toFixed(0)} / ${a.heapMb.toFixed(0)} |`;
 }
 
 export async function run(): Promise<string> {
@@ -404,10 +406,11 @@ Cluster process (master + simulated agents; allocator time is the pure \`Hierarc
 |---|---|---|---|---|---|---|---|---|---|
 ${results.map(describeClusterCosts).join('\n')}
 
-Marathon process (GC: pauses observed by \`PerformanceObserver\`):
+Marathon process (GC: pauses observed by \`PerformanceObserver\`): its main thread, where the service schedules, and its API
+thread (\`MarathonApiThread\`), which answers the reads from its replica and forwards the rest to the main thread:
 
-| Scale | ${APPS} POSTs (ms) | Event-loop delay p50 / p99 / max (ms) | GC pauses: count / total (s) / max (ms) | of which mark-compact: count / max (ms) | CPU (s) | Heap (MB) |
-|---|---|---|---|---|---|---|
+| Scale | ${APPS} POSTs (ms) | Main thread: event-loop delay p50 / p99 / max (ms) | GC pauses: count / total (s) / max (ms) | of which mark-compact: count / max (ms) | API thread: event-loop delay p50 / p99 / max (ms) | API thread GC pauses: count / total (s) / max (ms) | CPU (s) | Heap main / API thread (MB) |
+|---|---|---|---|---|---|---|---|---|
 ${results.map(describeMarathonCosts).join('\n')}
 `;
 }

@@ -54,13 +54,14 @@ scheduler.events.on((e) => {
 
 answerParent(
   {
-    watch: (m) => {
+    watch: async (m) => {
       target = Number(m.instances);
       exclude = String(m.exclude);
       meter.start();
+      await marathon.api.figures(true);
       return {};
     },
-    report: () => ({ ...meter.stop(), running: running.size }),
+    report: async () => ({ ...meter.stop(), running: running.size, api: await marathon.api.figures() }),
   },
   () => marathon.dispose(),
 );

@@ -17,6 +17,8 @@ import { detectMasters, leaderUrl } from './masterDetector.js';
 /** RunningMarathon is a started Marathon with its REST server. */
 export interface RunningMarathon {
   service: MarathonService;
+  /** api is the thread serving the `/v2` API. */
+  api: MarathonApiThread;
   url: string;
   port: number;
   dispose(): Promise<void>;
@@ -58,6 +60,7 @@ export async function createMarathon(
   service.start();
   return {
     service,
+    api,
     url: `http://${config.ip}:${port}`,
     port,
     async dispose() {

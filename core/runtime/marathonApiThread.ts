@@ -27,10 +27,26 @@ export interface ForwardedResponse {
 }
 
 /** ToApiThread are the messages the service's thread sends the API thread, in order. */
-export type ToApiThread = { t: 'delta'; delta: ReplicaDelta } | ForwardedResponse | { t: 'close' };
+export type ToApiThread = { t: 'delta'; delta: ReplicaDelta } | ForwardedResponse | { t: 'figures'; id: number; reset: boolean } | { t: 'close' };
+
+/** ApiThreadFigures are the API thread's own health since it started or was last reset: its loop's delay and its GC pauses. */
+export interface ApiThreadFigures {
+  loopP50Ms: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+  gcCount: number;
+  gcMs: number;
+  gcMaxMs: number;
+  heapMb: number;
+}
 
 /** FromApiThread are the messages the API thread sends back. */
-export type FromApiThread = { t: 'listening'; port: number } | ForwardedRequest | { t: 'events'; wanted: boolean } | { t: 'error'; message: string };
+export type FromApiThread =
+  | { t: 'listening'; port: number }
+  | ForwardedRequest
+  | { t: 'events'; wanted: boolean }
+  | { t: 'figures'; id: number; figures: ApiThreadFigures }
+  | { t: 'error'; message: string };
 
 /** ApiThreadData is what the API thread starts with. */
 export interface ApiThreadData {
@@ -55,6 +71,9 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
  * reads its own writes. The feed follows the repository's writes (`MarathonReplicaFeed`).
  */
 export class MarathonApiThread {
+  private readonly figureRequests = new Map<number, (f: ApiThreadFigures) => void>();
+  private nextFigures = 0;
+
   private constructor(
     private readonly worker: Worker,
     private readonly feed: MarathonReplicaFeed,
@@ -100,6 +119,10 @@ export class MarathonApiThread {
     w.on('message', (m: FromApiThread) => {
       if (m.t === 'request') thread.answer(routes, m);
       else if (m.t === 'events') feed.forwardEvents(m.wanted);
+      else if (m.t === 'figures') {
+        thread.figureRequests.get(m.id)?.(m.figures);
+        thread.figureRequests.delete(m.id);
+      }
       else if (m.t === 'error') log.error(`Marathon API thread: ${m.message}`);
     });
     w.on('error', (err) => log.error(`Marathon API thread failed: ${err.message}`));
@@ -125,6 +148,15 @@ export class MarathonApiThread {
         this.worker.postMessage({ t: 'response', id: m.id, ...res } satisfies ToApiThread);
       })
       .catch(() => undefined);
+  }
+
+  /** figures asks the API thread how it has been doing (since it started, or since the last `reset`). */
+  figures(reset = false): Promise<ApiThreadFigures> {
+    const id = ++this.nextFigures;
+    return new Promise((resolve) => {
+      this.figureRequests.set(id, resolve);
+      this.worker.postMessage({ t: 'figures', id, reset } satisfies ToApiThread);
+    });
   }
 
   /** dispose closes the API thread's server (and its connections) and ends the thread. */

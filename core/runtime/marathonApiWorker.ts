@@ -2,6 +2,7 @@
 // MarathonReplica from the service's batches, answers the read routes from it, and forwards every other request
 // to the service's thread. Its parent owns it: on `close` it stops listening, drops its connections and ends.
 import http from 'node:http';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { registerMarathonReadRoutes } from '../api/marathonReadRoutes.js';
@@ -48,19 +49,50 @@ const app = createHttpServer({
   serverFactory: (handler) => {
     handle = handler;
     // Only reads go through fastify here: any other method goes to the service's routes untouched, body and all.
-    return http.createServer((req, res) => (req.method === 'GET' || req.method === 'HEAD' ? (handle as http.RequestListener)(req, res) : forwardWithBody(req, res)));
+    const server = http.createServer((req, res) => (req.method === 'GET' || req.method === 'HEAD' ? (handle as http.RequestListener)(req, res) : forwardWithBody(req, res)));
+    // fastify's own keep-alive timeout (it sets it only on servers it makes): with Node's 5 s, a client reusing an
+    // idle connection just as the server closes it sees a reset (the benchmark's probe saw 25 in a 50,000 launch).
+    server.keepAliveTimeout = 72_000;
+    return server;
   },
 });
 registerMarathonReadRoutes(app, replica, { beyond });
 app.setNotFoundHandler(beyond);
 
+// The thread's own health, for whoever supervises it (`MarathonApiThread.figures`): its loop's delay and its GC pauses.
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
+const gc = { count: 0, ms: 0, maxMs: 0 };
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gc.count++;
+    gc.ms += e.duration;
+    gc.maxMs = Math.max(gc.maxMs, e.duration);
+  }
+});
+gcObserver.observe({ entryTypes: ['gc'] });
+
 port.on('message', (m: ToApiThread) => {
   if (m.t === 'delta') replica.apply(m.delta);
+  else if (m.t === 'figures') {
+    for (const e of gcObserver.takeRecords()) {
+      gc.count++;
+      gc.ms += e.duration;
+      gc.maxMs = Math.max(gc.maxMs, e.duration);
+    }
+    post({ t: 'figures', id: m.id, figures: { loopP50Ms: loop.percentile(50) / 1e6, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, gcCount: gc.count, gcMs: gc.ms, gcMaxMs: gc.maxMs, heapMb: process.memoryUsage().heapUsed / 2 ** 20 } });
+    if (m.reset) {
+      loop.reset();
+      gc.count = gc.ms = gc.maxMs = 0;
+    }
+  }
   else if (m.t === 'response') {
     const answer = pending.get(m.id);
     pending.delete(m.id);
     answer?.(m);
   } else if (m.t === 'close') {
+    loop.disable();
+    gcObserver.disconnect();
     void app.close().finally(() => port.close());
   }
 });
