@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunningMarathon } from '../../core/runtime/createMarathon.js';
@@ -14,6 +15,7 @@ import { tempDir } from '../harness/plateauProcess.js';
 const dir = tempDir('marathon-api-thread');
 let master: RunningMaster;
 let marathon: RunningMarathon;
+let stopped = false;
 
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(`${marathon.url}${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } } : {}) });
@@ -28,7 +30,7 @@ describe("Marathon's API thread", { timeout: 120_000 }, () => {
   });
 
   after(async () => {
-    await stopCluster({ marathon, agents: [], master, workDir: dir.path });
+    if (!stopped) await stopCluster({ marathon, agents: [], master, workDir: dir.path });
   });
 
   it("answers a read while the service's thread is blocked", async () => {
@@ -75,5 +77,33 @@ describe("Marathon's API thread", { timeout: 120_000 }, () => {
     assert.equal((await api('GET', '/v2/nothing-here')).status, 404);
     assert.equal((await api('DELETE', '/v2/apps/probe?force=true')).status, 200);
     assert.equal((await api('GET', '/v2/apps/probe')).status, 404, 'a deleted app is gone from the next read');
+  });
+
+  it("keeps an idle keep-alive connection open past Node's 5 s default, as fastify does", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const req = http.get(`${marathon.url}/ping`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+      });
+    try {
+      assert.equal((await get()).status, 200);
+      await new Promise((r) => setTimeout(r, 6_000));
+      const again = await get();
+      assert.equal(again.status, 200);
+      assert.ok(again.reused, 'the second request went over the connection left idle for 6 s');
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('ends the thread and its server with Marathon', async () => {
+    const url = marathon.url;
+    stopped = true;
+    await stopCluster({ marathon, agents: [], master, workDir: dir.path });
+    await assert.rejects(fetch(`${url}/ping`), 'nothing listens once Marathon is disposed');
   });
 });
