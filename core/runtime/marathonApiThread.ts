@@ -59,8 +59,12 @@ export interface ApiThreadData {
 const BOOT = `const { workerData } = require('node:worker_threads');
 import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.entry); }).catch((err) => { console.error(err); process.exit(1); });`;
 
-/** HOP_BY_HOP are the headers of one connection, not of the request: the replayed request and its answer drop them. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'content-length', 'date']);
+/** HOP_BY_HOP are the headers of one connection, not of the message: neither the replayed request nor its answer keeps them. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
+/** REQUEST_DROP adds what `inject` sets again for the payload it is given. */
+const REQUEST_DROP = new Set([...HOP_BY_HOP, 'content-length']);
+/** ANSWER_DROP adds the date, which the API thread's server stamps when it writes the answer. */
+const ANSWER_DROP = new Set([...HOP_BY_HOP, 'date']);
 
 /**
  * MarathonApiThread serves Marathon's `/v2` API from a worker thread, as Marathon's JVM serves its API on threads of
@@ -132,13 +136,13 @@ export class MarathonApiThread {
   /** answer runs a forwarded request through the service's routes and sends the answer back after the replica's update. */
   private answer(routes: FastifyInstance, m: ForwardedRequest): void {
     const headers: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(m.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
+    for (const [k, v] of Object.entries(m.headers)) if (v !== undefined && !REQUEST_DROP.has(k)) headers[k] = v;
     routes
       .inject({ method: m.method as 'GET', url: m.url, headers, ...(m.body.length > 0 ? { payload: Buffer.from(m.body) } : {}), remoteAddress: m.remoteAddress })
       .then(
         (res) => {
           const out: ForwardedResponse['headers'] = {};
-          for (const [k, v] of Object.entries(res.headers)) if (!HOP_BY_HOP.has(k) || k === 'content-length') out[k] = v;
+          for (const [k, v] of Object.entries(res.headers)) if (!ANSWER_DROP.has(k)) out[k] = v;
           return { statusCode: res.statusCode, headers: out, body: res.rawPayload };
         },
         (err: Error) => ({ statusCode: 500, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify({ message: err.message })) }),

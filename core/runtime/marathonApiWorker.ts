@@ -16,7 +16,8 @@ if (!port) throw new Error('marathonApiWorker runs as a worker thread');
 const data = workerData as ApiThreadData;
 const post = (m: FromApiThread) => port.postMessage(m);
 
-const replica = new MarathonReplica(data.snapshot.config ?? (() => { throw new Error('the first batch carries the config'); })(), new SystemClock(), (wanted) => post({ t: 'events', wanted }));
+if (!data.snapshot.config) throw new Error('the snapshot carries the config');
+const replica = new MarathonReplica(data.snapshot.config, new SystemClock(), (wanted) => post({ t: 'events', wanted }));
 replica.apply(data.snapshot);
 
 let nextId = 0;
