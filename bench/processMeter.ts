@@ -1,22 +1,16 @@
 // bench/processMeter.ts measures one benchmark process over a window: its CPU, its main event loop's
 // delay, its garbage collections and its heap, so each process of a multi-process benchmark reports its
 // own figures.
+import type { ApiThreadFigures } from '../core/runtime/marathonApiThread.js';
 import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram, type PerformanceEntry } from 'node:perf_hooks';
 
-/** ProcessFigures are what a `ProcessMeter` saw between `start` and `stop`. */
-export interface ProcessFigures {
+/** ProcessFigures are what a `ProcessMeter` saw between `start` and `stop`: a thread's figures (the main thread's, here) and the process's. */
+export interface ProcessFigures extends ApiThreadFigures {
   /** cpuMs is user + system CPU of the whole process (every thread) in the window. */
   cpuMs: number;
-  loopP50Ms: number;
-  loopP99Ms: number;
-  loopMaxMs: number;
-  gcCount: number;
-  gcMs: number;
-  gcMaxMs: number;
   /** gcMajor* are the mark-compact collections among them (the others are scavenges and callbacks). */
   gcMajorCount: number;
   gcMajorMaxMs: number;
-  heapMb: number;
 }
 
 /**

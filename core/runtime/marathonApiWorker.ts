@@ -2,7 +2,7 @@
 // MarathonReplica from the service's batches, answers the read routes from it, and forwards every other request
 // to the service's thread. Its parent owns it: on `close` it stops listening, drops its connections and ends.
 import http from 'node:http';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { registerMarathonReadRoutes } from '../api/marathonReadRoutes.js';
@@ -64,23 +64,20 @@ app.setNotFoundHandler(beyond);
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
 const gc = { count: 0, ms: 0, maxMs: 0 };
-const gcObserver = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) {
+const countGc = (entries: PerformanceEntry[]) => {
+  for (const e of entries) {
     gc.count++;
     gc.ms += e.duration;
     gc.maxMs = Math.max(gc.maxMs, e.duration);
   }
-});
+};
+const gcObserver = new PerformanceObserver((list) => countGc(list.getEntries()));
 gcObserver.observe({ entryTypes: ['gc'] });
 
 port.on('message', (m: ToApiThread) => {
   if (m.t === 'delta') replica.apply(m.delta);
   else if (m.t === 'figures') {
-    for (const e of gcObserver.takeRecords()) {
-      gc.count++;
-      gc.ms += e.duration;
-      gc.maxMs = Math.max(gc.maxMs, e.duration);
-    }
+    countGc(gcObserver.takeRecords());
     post({ t: 'figures', id: m.id, figures: { loopP50Ms: loop.percentile(50) / 1e6, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, gcCount: gc.count, gcMs: gc.ms, gcMaxMs: gc.maxMs, heapMb: process.memoryUsage().heapUsed / 2 ** 20 } });
     if (m.reset) {
       loop.reset();
