@@ -47,7 +47,11 @@ export class MarathonLeaderProxy {
 
   /** handle is the HTTP server's request listener. */
   handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    void this.route(req, res, 10);
+    // A leader id that is no host:port (the latch node holds whatever its writer put there) must cost one answer, not the process.
+    this.route(req, res, 10).catch(() => {
+      req.resume();
+      sendError(res, 502, 'Failed to successfully establish a connection to the leader.');
+    });
   }
 
   private async route(req: http.IncomingMessage, res: http.ServerResponse, retries: number): Promise<void> {

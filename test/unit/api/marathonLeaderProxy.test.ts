@@ -48,6 +48,13 @@ after(async () => {
 });
 
 describe('MarathonLeaderProxy', () => {
+  it("answers 502 when the elected leader's id is no host:port", async () => {
+    const s = await standby(() => 'not a host:port');
+    const res = await fetch(`http://${s.hostPort}/v2/apps`);
+    assert.equal(res.status, 502);
+    assert.deepEqual(await res.json(), { message: 'Failed to successfully establish a connection to the leader.' });
+  });
+
   it('serves on the leader with the headers Marathon stamps', async () => {
     const s = await standby(() => undefined, () => true);
     const res = await fetch(`http://${s.hostPort}/v2/apps`);
