@@ -7,11 +7,13 @@
 // leader serving (`/metrics/snapshot` `master/elected` 1 and `/master/state` 200 from it), the framework re-subscribed
 // and offered resources again by it, and every agent re-registered with it (the agents' side: REGISTERED received).
 // Environment: FAILOVER_BENCH_AGENTS ("1000,10000") picks the scales, FAILOVER_BENCH_TASKS the tasks per agent (10),
-// FAILOVER_BENCH_CPU_PROF=<dir> writes V8 CPU profiles of the masters (the survivors write theirs when stopped);
+// FAILOVER_BENCH_CPU_PROF=<dir> writes V8 CPU profiles of the masters, the agents process and the framework process
+// (each writes its own when stopped; the dead leader writes none) and `window-<scale>.json` there, the kill and the first
+// and last REGISTERED on the profiles' clock (µs of CLOCK_MONOTONIC), to cut a profile down to the re-registration window;
 // bench/failoverBenchAgents.ts reads FAILOVER_BENCH_MAX_OPENING and FAILOVER_BENCH_RETRY_MS; FAILOVER_BENCH_VERBOSE=1
 // shows the children's warnings.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { MasterGroup } from '../core/coordination/masterGroup.js';
 import { masterUrlOf } from '../core/coordination/masterInfoJson.js';
@@ -184,13 +186,14 @@ async function scenario(agentCount: number, perAgent: number): Promise<Result> {
     if (!victim) throw new Error(`the leader ${leaderUrl} is none of our masters`);
 
     console.log(`   leader ${leaderUrl}; registering ${agentCount} agents`);
-    const agents = BenchChild.start('agents process', 'bench/failoverBenchAgents.ts', [zkUrl, String(agentCount), AGENT_RESOURCES]);
+    const childProf = (name: string) => (profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}/${name}-${agentCount}x${perAgent}`] : []);
+    const agents = BenchChild.start('agents process', 'bench/failoverBenchAgents.ts', [zkUrl, String(agentCount), AGENT_RESOURCES], childProf('agents'));
     children.push(agents);
     if (agents.pid !== undefined) spawned.set(agents.pid, agents.name);
     const ready = await alive(agents.next<BenchMessage & { registerMs: number }>('ready', 900_000));
     console.log(`   ${agentCount} agents registered in ${(ready.registerMs / 1000).toFixed(1)} s; launching ${agentCount * perAgent} tasks`);
     const t0 = Date.now();
-    const framework = BenchChild.start('framework process', 'bench/failoverBenchFramework.ts', [zkUrl, String(agentCount), String(perAgent)]);
+    const framework = BenchChild.start('framework process', 'bench/failoverBenchFramework.ts', [zkUrl, String(agentCount), String(perAgent)], childProf('framework'));
     children.push(framework);
     if (framework.pid !== undefined) spawned.set(framework.pid, framework.name);
     await alive(framework.next('launched', 1_800_000));
@@ -250,6 +253,13 @@ async function scenario(agentCount: number, perAgent: number): Promise<Result> {
     const cpu0 = cpuMsOf(newLeaderProc?.proc.pid);
     const [reoffered, reregistered] = await alive(Promise.all([reofferedP, failoverP]));
     const newLeaderCpuMs = cpuMsOf(newLeaderProc?.proc.pid) - cpu0;
+    if (profile) {
+      // Wall clock to the profiles' clock (V8 stamps samples with CLOCK_MONOTONIC, as process.hrtime reads it).
+      const monoUs = (wallMs: number) => Number(process.hrtime.bigint() / 1000n) - (Date.now() - wallMs) * 1000;
+      const newLeaderPid = newLeaderProc?.proc.pid;
+      mkdirSync(profile, { recursive: true });
+      writeFileSync(`${profile}/window-${agentCount}x${perAgent}.json`, JSON.stringify({ killedUs: monoUs(killedAt), servingUs: monoUs(killedAt + servingAt), firstDoneUs: monoUs(reregistered.firstDoneAt), lastDoneUs: monoUs(reregistered.lastDoneAt), newLeaderPid, agentsPid: agents.pid, frameworkPid: framework.pid }));
+    }
     void sub.dispose();
     const after = await getJson(`${masterUrlOf(newLeader)}/metrics/snapshot`, 30_000);
     const masterAfter: Record<string, number> = {};
