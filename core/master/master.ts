@@ -37,6 +37,15 @@ export interface MasterOptions {
    * disagree, and a new leader recovering from the registry must take over. Without it the failure is only logged.
    */
   onRegistryFailure?: (err: unknown) => void;
+  /**
+   * promptAllocationGapMs is the least time between two prompt allocation cycles (0, the default: none). Each
+   * event about agents or frameworks asks for a prompt cycle; in a burst (every agent re-registering after a failover)
+   * one cycle per event sent a framework one OFFERS per agent, each declined with a call of its own, and those
+   * cycles, offers and declines were a third of the new leader's CPU. With a gap the burst's events share cycles, as
+   * Mesos's allocator shares one `_allocate` among the events queued before it runs; an event after a quiet spell is
+   * still allocated at once.
+   */
+  promptAllocationGapMs?: number;
 }
 
 const OFFER_HISTORY = 500;
@@ -70,6 +79,9 @@ export class Master {
   private readonly timers: TimerHandle[] = [];
   private recoveryTimer: TimerHandle | undefined;
   private allocationScheduled: TimerHandle | undefined;
+  /** allocationDueAt is when the scheduled prompt allocation runs; lastAllocationAt when the last cycle ran. */
+  private allocationDueAt = Infinity;
+  private lastAllocationAt = -Infinity;
   /** allocationCandidates are the agents the scheduled prompt allocation visits ('all': every agent). */
   private allocationCandidates: Set<string> | 'all' = new Set();
   private nextFrameworkId = 0;
@@ -379,6 +391,8 @@ export class Master {
     if (this.disposed) return;
     this.allocationScheduled?.cancel();
     this.allocationScheduled = undefined;
+    this.allocationDueAt = Infinity;
+    this.lastAllocationAt = this.clock.now();
     const candidates = all ? 'all' : this.allocationCandidates;
     this.allocationCandidates = new Set();
     if (candidates !== 'all' && candidates.size === 0) return;
@@ -408,14 +422,20 @@ export class Master {
   /**
    * scheduleAllocation batches events into one prompt allocation: events about agents (one added, resources on it coming
    * back) name them in `agentIds`, and the cycle visits only those; any other event (a framework, a revive, a role's
-   * quota or weight, filters expiring) makes it visit every agent.
+   * quota or weight, filters expiring) makes it visit every agent. A cycle runs no sooner than
+   * `promptAllocationGapMs` after the last one, and one already scheduled for later (a filter's expiry) is brought
+   * forward.
    */
   scheduleAllocation(delayMs = 0, agentIds?: Iterable<string>): void {
     if (this.disposed) return;
     if (agentIds === undefined) this.allocationCandidates = 'all';
     else if (this.allocationCandidates !== 'all') for (const id of agentIds) this.allocationCandidates.add(id);
-    if (this.allocationScheduled) return;
-    this.allocationScheduled = this.clock.setTimeout(() => this.allocate(), delayMs);
+    const now = this.clock.now();
+    const due = Math.max(now + delayMs, this.lastAllocationAt + (this.options.promptAllocationGapMs ?? 0));
+    if (this.allocationScheduled && this.allocationDueAt <= due) return;
+    this.allocationScheduled?.cancel();
+    this.allocationDueAt = due;
+    this.allocationScheduled = this.clock.setTimeout(() => this.allocate(), due - now);
   }
 
   private makeOffer(framework: FrameworkRecord, agent: AgentRecord, role: string, resources: Resources, now: number): Offer {

@@ -18,6 +18,12 @@ import { NodeZkSession } from '../node/nodeZkSession.js';
 import { createHttpServer } from './httpServer.js';
 import type { Logger } from './logger.js';
 
+/**
+ * PROMPT_ALLOCATION_GAP_MS spaces the master's prompt allocation cycles (at most 20 a second; see
+ * `MasterOptions.promptAllocationGapMs`), far below Mesos's 1 s `--allocation_interval`.
+ */
+const PROMPT_ALLOCATION_GAP_MS = 50;
+
 /** RunningMaster is a started master with its HTTP server; `dispose` stops both and leaves nothing running. */
 export interface RunningMaster {
   master: Master;
@@ -48,6 +54,7 @@ export async function createMaster(flags: Partial<MasterFlags>, deps: { log: Log
     log: (level, msg) => deps.log[level](msg),
     // As Mesos's master aborts when its registrar fails: this master's memory no longer matches the registry.
     onRegistryFailure: () => deps.onLostLeadership?.(),
+    promptAllocationGapMs: PROMPT_ALLOCATION_GAP_MS,
   });
   let group: MasterGroup | undefined;
   let recovered = false;

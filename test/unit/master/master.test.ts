@@ -76,6 +76,26 @@ describe('Master', () => {
     assert.equal(clock.pendingTimers(), 0);
   });
 
+  it('with promptAllocationGapMs, agents registering in a burst share one prompt cycle, and an event after a quiet spell is allocated at once', async () => {
+    const { clock, master } = await setup({}, { promptAllocationGapMs: 50 });
+    const { sink } = await subscribe(master);
+    clock.advance(0);
+    assert.equal(sink.of('OFFERS').length, 1, 'the first agent is offered at once');
+    const register = (i: number) =>
+      master.registerAgent({ type: 'REGISTER', register: { agent_info: { hostname: `b${i}`, port: 5051, resources: Resources.parse('cpus:4;mem:1024').toJSON() }, ip: `127.0.1.${i}`, version: '1.11.0' } }, new RecordingSink<AgentEvent>(), `link-b${i}`);
+    for (let i = 0; i < 5; i++) await register(i);
+    clock.advance(49);
+    assert.equal(sink.of('OFFERS').length, 1, 'no cycle within the gap');
+    clock.advance(1);
+    assert.equal(sink.of('OFFERS').length, 2, 'one cycle for the burst');
+    assert.equal(sink.of('OFFERS')[1]?.offers.offers.length, 5);
+    clock.advance(100);
+    await register(9);
+    clock.advance(0);
+    assert.equal(sink.of('OFFERS').length, 3, 'after a quiet spell the next agent is offered at once');
+    await master.dispose();
+  });
+
   it('removes a framework only when its failover timeout elapses, and keeps it if it re-subscribes in time', async () => {
     const { clock, master, agentSink, agentId } = await setup();
     const { sink, frameworkId } = await subscribe(master, { failover_timeout: 10 });
