@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import os from 'node:os';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CoreError, invalid } from '../common/errors.js';
@@ -241,31 +242,86 @@ function operatorSubscribe(master: Master, reply: FastifyReply): undefined {
   return undefined;
 }
 
-async function agentLink(master: Master, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+/** AGENT_LINK_BODY_LIMIT is the largest agent call taken, as fastify's `bodyLimit` for the other routes (createHttpServer). */
+const AGENT_LINK_BODY_LIMIT = 64 * 1024 * 1024;
+
+/** GateAnswer is how a master that may not serve a request answers it instead (see `standbyAnswer`). */
+export type GateAnswer = { status: number; message: string; location?: string };
+
+/**
+ * agentLinkListener serves the agent link (`POST AGENT_LINK_PATH`) straight from Node's HTTP server, without fastify:
+ * after a master failover every agent re-registers at once, and fastify's routing, hooks and body parsing around each
+ * call were a sixth of the new leader's CPU (bench/results/masterFailover.md). `gate` answers for a master that may not
+ * serve the link (a standby's 307, a recovering leader's 503), as the standby gate's hook does for fastify's routes.
+ * createMaster puts it in front of fastify; the fastify route below stays for `inject` and serves the same.
+ */
+export function agentLinkListener(master: Master, gate: (url: string) => GateAnswer | undefined = () => undefined): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const refused = gate(req.url ?? '/');
+    if (refused) {
+      req.resume();
+      answerText(res, refused.status, refused.message, refused.location ? { Location: refused.location } : {});
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= AGENT_LINK_BODY_LIMIT) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > AGENT_LINK_BODY_LIMIT) return answerText(res, 413, 'Request body is too large');
+      const body = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      void agentCall(master, body, headerOf(req.headers[AGENT_STREAM_HEADER]), res);
+    });
+  };
+}
+
+function agentLink(master: Master, req: FastifyRequest, reply: FastifyReply): undefined {
+  reply.hijack();
+  void agentCall(master, String(req.body ?? ''), headerValue(req, AGENT_STREAM_HEADER), reply.raw);
+  return undefined;
+}
+
+/** agentCall serves one agent call on a raw response: REGISTER and REREGISTER open the link's event stream, PONG and STATUS_UPDATE are answered 202. */
+async function agentCall(master: Master, body: string, linkHeader: string | undefined, res: ServerResponse): Promise<void> {
   try {
-    const call = parseMesosJson(String(req.body ?? '')) as AgentCall;
+    const call = parseMesosJson(body) as AgentCall;
     if (call.type === 'REGISTER' || call.type === 'REREGISTER') {
       const linkId = randomUUID();
-      await serveStream<AgentEvent, string>(
-        reply,
-        { [AGENT_STREAM_HEADER]: linkId },
-        async (sink) => (await master.registerAgent(call, sink, linkId)).agentId,
-        (agentId) => master.agentLinkClosed(agentId, linkId),
-      );
-      return undefined;
+      let agentId: string | undefined;
+      const sink = new RecordIoSink<AgentEvent>(res, { [AGENT_STREAM_HEADER]: linkId }, () => {
+        if (agentId !== undefined) master.agentLinkClosed(agentId, linkId);
+      });
+      try {
+        agentId = (await master.registerAgent(call, sink, linkId)).agentId;
+        if (sink.closed) master.agentLinkClosed(agentId, linkId);
+      } catch (err) {
+        sink.fail(statusOf(err), (err as Error).message);
+      }
+      return;
     }
-    if (call.type === 'PONG') {
-      master.agentPong(call.agent_id.value, headerValue(req, AGENT_STREAM_HEADER));
-      return reply.code(202).send();
-    }
-    if (call.type === 'STATUS_UPDATE') {
-      master.agentStatusUpdate(call.agent_id.value, headerValue(req, AGENT_STREAM_HEADER), call.status_update);
-      return reply.code(202).send();
-    }
-    throw invalid(`Unknown agent call type '${(call as { type?: string }).type}'`);
+    if (call.type === 'PONG') master.agentPong(call.agent_id.value, linkHeader);
+    else if (call.type === 'STATUS_UPDATE') master.agentStatusUpdate(call.agent_id.value, linkHeader, call.status_update);
+    else throw invalid(`Unknown agent call type '${(call as { type?: string }).type}'`);
+    res.writeHead(202, { 'Content-Length': '0' });
+    res.end();
   } catch (err) {
-    return reply.code(statusOf(err)).type('text/plain; charset=utf-8').send((err as Error).message);
+    answerText(res, statusOf(err), (err as Error).message);
   }
+}
+
+function answerText(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(message)), ...headers });
+  res.end(message);
+}
+
+function headerOf(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
 }
 
 /** tasksEndpoint implements `/master/tasks` with Mesos's `limit`, `offset`, `order`, `framework_id` and `task_id`. */

@@ -2,7 +2,6 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CoreError, toCoreError } from '../common/errors.js';
 import type { EventSink } from '../master/eventSink.js';
-import { encodeRecord } from '../protocol/recordio.js';
 
 /**
  * MESOS_STATUS maps each `CoreError` code to the status Mesos answers with, in one table (as tRPC's
@@ -106,7 +105,10 @@ export class RecordIoSink<E> implements EventSink<E> {
   send(event: E): void {
     if (this.ended) return;
     if (!this.res.headersSent) this.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache', ...this.headers });
-    this.res.write(encodeRecord(JSON.stringify(event)));
+    // One string, framed as RecordIO (`<bytes>\n<json>`): Node encodes it once on the way to the socket, where
+    // encodeRecord's two encodings and a copy cost the new leader of a failover a few percent over a thousand REGISTEREDs.
+    const json = JSON.stringify(event);
+    this.res.write(`${Buffer.byteLength(json)}\n${json}`);
   }
 
   /** fail answers with an error instead of a stream; only possible before the first event. */

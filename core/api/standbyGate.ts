@@ -28,20 +28,32 @@ const REDIRECTED = [
  */
 export function registerStandbyGate(app: FastifyInstance, view: LeadershipView): void {
   app.addHook('onRequest', async (req, reply) => {
-    const path = (req.url.split('?')[0] ?? '').replace(/\/+$/, '') || '/';
-    const isRedirectRoute = path === '/master/redirect' || path === '/redirect';
-    if (isRedirectRoute) {
-      const leader = view.leader();
-      if (!leader) return reply.code(503).type('text/plain; charset=utf-8').send('No leader elected');
-      return reply.code(307).header('Location', `//${leader.hostname}:${leader.port}`).send();
-    }
-    if (!REDIRECTED.some((r) => r.test(path))) return undefined;
-    if (view.leading()) {
-      if (!view.recovered() && /api\/v1/.test(path)) return reply.code(503).type('text/plain; charset=utf-8').send('Master has not finished recovery');
-      return undefined;
-    }
-    const leader = view.leader();
-    if (!leader) return reply.code(503).type('text/plain; charset=utf-8').send('No leader elected');
-    return reply.code(307).header('Location', `//${leader.hostname}:${leader.port}${req.url}`).send();
+    const answer = standbyAnswer(view, req.url);
+    if (!answer) return undefined;
+    if (answer.location !== undefined) reply.header('Location', answer.location);
+    if (answer.status === 307) return reply.code(307).send();
+    return reply.code(answer.status).type('text/plain; charset=utf-8').send(answer.message);
   });
+}
+
+/**
+ * standbyAnswer is the gate's decision for a request to `url`: the 307 or 503 to answer with, or undefined when this
+ * master serves it. The agent link, served without fastify (`agentLinkListener`), asks it directly.
+ */
+export function standbyAnswer(view: LeadershipView, url: string): { status: number; message: string; location?: string } | undefined {
+  const path = (url.split('?')[0] ?? '').replace(/\/+$/, '') || '/';
+  const isRedirectRoute = path === '/master/redirect' || path === '/redirect';
+  if (isRedirectRoute) {
+    const leader = view.leader();
+    if (!leader) return { status: 503, message: 'No leader elected' };
+    return { status: 307, message: '', location: `//${leader.hostname}:${leader.port}` };
+  }
+  if (!REDIRECTED.some((r) => r.test(path))) return undefined;
+  if (view.leading()) {
+    if (!view.recovered() && /api\/v1/.test(path)) return { status: 503, message: 'Master has not finished recovery' };
+    return undefined;
+  }
+  const leader = view.leader();
+  if (!leader) return { status: 503, message: 'No leader elected' };
+  return { status: 307, message: '', location: `//${leader.hostname}:${leader.port}${url}` };
 }

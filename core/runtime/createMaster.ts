@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import http from 'node:http';
 import type { Clock } from '../common/clock.js';
 import type { Rng } from '../common/rng.js';
-import { registerMasterRoutes } from '../api/masterRoutes.js';
+import { agentLinkListener, registerMasterRoutes } from '../api/masterRoutes.js';
 import { Master } from '../master/master.js';
 import { DEFAULT_MASTER_FLAGS, type MasterFlags } from '../master/masterFlags.js';
 import { MemoryRegistry, type Registry } from '../master/registry.js';
@@ -9,7 +10,8 @@ import { SqliteRegistry } from '../node/sqliteRegistry.js';
 import { SystemClock } from '../node/systemClock.js';
 import { CryptoRng } from '../node/cryptoRng.js';
 import { registerQuorumRoutes } from '../api/quorumRoutes.js';
-import { registerStandbyGate } from '../api/standbyGate.js';
+import { registerStandbyGate, standbyAnswer, type LeadershipView } from '../api/standbyGate.js';
+import { AGENT_LINK_PATH } from '../protocol/plateau/agentLink.js';
 import { fourLetterWord } from '../node/fourLetterWord.js';
 import { MasterGroup } from '../coordination/masterGroup.js';
 import { ZkRegistry } from '../coordination/zkRegistry.js';
@@ -44,7 +46,6 @@ export async function createMaster(flags: Partial<MasterFlags>, deps: { log: Log
   const newSession = zk ? () => NodeZkSession.connect(zk, sessionTimeout, clock) : undefined;
   const registry: Registry & { close?: () => void } =
     zk && newSession && all.registry !== 'in_memory' ? new ZkRegistry(zk.path, newSession) : all.registry === 'in_memory' ? new MemoryRegistry() : new SqliteRegistry(join(all.work_dir, 'registry.db'));
-  const app = createHttpServer();
   const master = new Master({
     flags: all,
     address: { hostname: all.hostname, ip: all.ip, port: all.port },
@@ -58,16 +59,24 @@ export async function createMaster(flags: Partial<MasterFlags>, deps: { log: Log
   });
   let group: MasterGroup | undefined;
   let recovered = false;
-  if (zk) {
-    registerStandbyGate(app, {
-      leading: () => group?.state().leading === true,
-      recovered: () => recovered,
-      leader: () => {
-        const l = group?.state().leader;
-        return l ? { hostname: l.address?.hostname ?? l.hostname ?? l.address?.ip ?? '', port: l.address?.port ?? l.port } : undefined;
-      },
-    });
-  }
+  const leadership: LeadershipView = {
+    leading: () => group?.state().leading === true,
+    recovered: () => recovered,
+    leader: () => {
+      const l = group?.state().leader;
+      return l ? { hostname: l.address?.hostname ?? l.hostname ?? l.address?.ip ?? '', port: l.address?.port ?? l.port } : undefined;
+    },
+  };
+  // The agent link is served before fastify sees the request (agentLinkListener says why); everything else goes to fastify.
+  const agentLink = agentLinkListener(master, zk ? (url) => standbyAnswer(leadership, url) : undefined);
+  const app = createHttpServer({
+    serverFactory: (handler) =>
+      http.createServer((req, res) => {
+        if (req.method === 'POST' && req.url === AGENT_LINK_PATH) agentLink(req, res);
+        else handler(req, res);
+      }),
+  });
+  if (zk) registerStandbyGate(app, leadership);
   registerMasterRoutes(app, master);
   registerQuorumRoutes(app, {
     servers: zk?.servers ?? [],
