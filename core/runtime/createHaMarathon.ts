@@ -87,9 +87,16 @@ export async function createHaMarathon(config: HaMarathonConfig, deps: { log: Lo
     const was = leading;
     leading = undefined;
     if (!was) return;
-    await was.service.dispose();
-    await was.app.close();
-    was.store.close();
+    // Each part is released even when one before it fails.
+    try {
+      await was.service.dispose();
+    } finally {
+      try {
+        await was.app.close();
+      } finally {
+        was.store.close();
+      }
+    }
   };
 
   const becomeLeader = async (): Promise<void> => {
@@ -129,7 +136,9 @@ export async function createHaMarathon(config: HaMarathonConfig, deps: { log: Lo
     deps.log.error(`Lost leadership: ${reason}`);
     void masterSub?.dispose();
     masterSub = undefined;
-    await stopLeading();
+    // Callers do not wait for this (an election callback, a timer): a failure to stop cleanly is logged, and
+    // leadership is given up all the same.
+    await stopLeading().catch((err: Error) => deps.log.error(`Stopping the leading Marathon failed: ${err.message}`));
     if (deps.onLostLeadership) deps.onLostLeadership();
     else if (!disposed) join();
   };
