@@ -66,35 +66,68 @@ const REQUEST_DROP = new Set([...HOP_BY_HOP, 'content-length']);
 /** ANSWER_DROP adds the date, which the API thread's server stamps when it writes the answer. */
 const ANSWER_DROP = new Set([...HOP_BY_HOP, 'date']);
 
+/** ApiThreadOptions say what the API thread serves and where. */
+export interface ApiThreadOptions {
+  service: MarathonService;
+  /** routes is a ready fastify instance with every Marathon route on the service: forwarded requests are answered there. */
+  routes: FastifyInstance;
+  host: string;
+  port: number;
+  log: Logger;
+}
+
+/** MAX_RESTARTS is how many failed starts in a row end the attempts to bring a dead API thread back. */
+const MAX_RESTARTS = 10;
+
 /**
  * MarathonApiThread serves Marathon's `/v2` API from a worker thread, as Marathon's JVM serves its API on threads of
  * their own: the reads answer from a `MarathonReplica` there, so a probe's latency does not depend on the scheduler's
  * turns or its garbage collection (a launch of 50,000 instances keeps the service's thread busy and its heap
  * large); everything else (changes, the launch queue, stored versions) is forwarded byte for byte to the service's
  * routes on this thread (`inject`), and the replica is brought up to date before the answer goes back, so a client
- * reads its own writes. The feed follows the repository's writes (`MarathonReplicaFeed`).
+ * reads its own writes. The feed follows the repository's writes (`MarathonReplicaFeed`). A thread that dies is
+ * replaced by a new one on the same port with a fresh snapshot.
  */
 export class MarathonApiThread {
   private readonly figureRequests = new Map<number, (f: ApiThreadFigures) => void>();
   private nextFigures = 0;
+  private worker: Worker | undefined;
+  private readonly feed: MarathonReplicaFeed;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private failedRestarts = 0;
+  private disposed = false;
+  /** port is where the API listens: chosen by the first thread when asked for 0, and kept by any that replaces it. */
+  port: number;
 
-  private constructor(
-    private readonly worker: Worker,
-    private readonly feed: MarathonReplicaFeed,
-    private readonly service: MarathonService,
-    readonly port: number,
-  ) {}
+  private constructor(private readonly opts: ApiThreadOptions) {
+    this.port = opts.port;
+    // The feed sends only from a later turn (it defers its batches), when a thread is up.
+    this.feed = new MarathonReplicaFeed(replicaSource(opts.service), (delta) => this.worker?.postMessage({ t: 'delta', delta } satisfies ToApiThread), setImmediate);
+    opts.service.repository.observe(this.feed);
+  }
 
   /**
    * start spawns the API thread listening on `host:port` (0 for any free port) with the service's state, and
    * routes what it forwards to `routes`, a ready fastify instance with every Marathon route on the service.
    */
-  static async start(opts: { service: MarathonService; routes: FastifyInstance; host: string; port: number; log: Logger }): Promise<MarathonApiThread> {
-    const { service, routes, log } = opts;
-    // The feed sends only from a later turn (it defers its batches), when `w` exists.
-    const feed = new MarathonReplicaFeed(replicaSource(service), (delta) => w.postMessage({ t: 'delta', delta } satisfies ToApiThread), setImmediate);
-    service.repository.observe(feed);
-    const data: ApiThreadData = { host: opts.host, port: opts.port, snapshot: feed.snapshot() };
+  static async start(opts: ApiThreadOptions): Promise<MarathonApiThread> {
+    const thread = new MarathonApiThread(opts);
+    try {
+      await thread.spawn();
+    } catch (err) {
+      opts.service.repository.observe(undefined);
+      thread.feed.dispose();
+      throw err;
+    }
+    return thread;
+  }
+
+  /** spawn starts a thread with a snapshot of the service's state and resolves once it listens. */
+  private async spawn(): Promise<void> {
+    const { log, routes } = this.opts;
+    // A new thread has no stream open: events flow again when it asks for them.
+    this.feed.forwardEvents(false);
+    const data: ApiThreadData = { host: this.opts.host, port: this.port, snapshot: this.feed.snapshot() };
     const w = new Worker(BOOT, {
       eval: true,
       workerData: { ...data, tsx: import.meta.resolve('tsx/esm/api'), entry: new URL('./marathonApiWorker.ts', import.meta.url).href },
@@ -107,30 +140,48 @@ export class MarathonApiThread {
         else if (m.t === 'error') reject(new Error(m.message));
       });
     });
-    let port: number;
     try {
-      port = await listening;
+      this.port = await listening;
     } catch (err) {
-      service.repository.observe(undefined);
-      feed.dispose();
       await w.terminate();
       throw err;
     }
     w.removeAllListeners('error');
     w.removeAllListeners('exit');
     w.removeAllListeners('message');
-    const thread = new MarathonApiThread(w, feed, service, port);
+    this.worker = w;
     w.on('message', (m: FromApiThread) => {
-      if (m.t === 'request') thread.answer(routes, m);
-      else if (m.t === 'events') feed.forwardEvents(m.wanted);
+      if (m.t === 'request') this.answer(routes, m);
+      else if (m.t === 'events') this.feed.forwardEvents(m.wanted);
       else if (m.t === 'figures') {
-        thread.figureRequests.get(m.id)?.(m.figures);
-        thread.figureRequests.delete(m.id);
-      }
-      else if (m.t === 'error') log.error(`Marathon API thread: ${m.message}`);
+        this.figureRequests.get(m.id)?.(m.figures);
+        this.figureRequests.delete(m.id);
+      } else if (m.t === 'error') log.error(`Marathon API thread: ${m.message}`);
     });
     w.on('error', (err) => log.error(`Marathon API thread failed: ${err.message}`));
-    return thread;
+    w.once('exit', (code) => {
+      if (this.disposed || this.worker !== w) return;
+      // The thread died (an uncaught error, or it was terminated): Marathon keeps running, so its API must come back.
+      this.worker = undefined;
+      log.error(`The Marathon API thread exited with ${code}; starting another on port ${this.port}`);
+      this.scheduleRestart(0);
+    });
+  }
+
+  /** scheduleRestart starts a new thread after `delayMs`, retrying every second while it cannot listen, up to MAX_RESTARTS in a row. */
+  private scheduleRestart(delayMs: number): void {
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.disposed) return;
+      this.spawn().then(
+        () => (this.failedRestarts = 0),
+        (err: Error) => {
+          if (++this.failedRestarts >= MAX_RESTARTS) return this.opts.log.error(`Marathon's API could not be started again: ${err.message}`);
+          this.opts.log.error(`Starting the Marathon API thread failed: ${err.message}; trying again in 1 s`);
+          this.scheduleRestart(1_000);
+        },
+      );
+    }, delayMs);
   }
 
   /** answer runs a forwarded request through the service's routes and sends the answer back after the replica's update. */
@@ -149,7 +200,7 @@ export class MarathonApiThread {
       )
       .then((res) => {
         this.feed.flush();
-        this.worker.postMessage({ t: 'response', id: m.id, ...res } satisfies ToApiThread);
+        this.worker?.postMessage({ t: 'response', id: m.id, ...res } satisfies ToApiThread);
       })
       .catch(() => undefined);
   }
@@ -159,17 +210,22 @@ export class MarathonApiThread {
     const id = ++this.nextFigures;
     return new Promise((resolve) => {
       this.figureRequests.set(id, resolve);
-      this.worker.postMessage({ t: 'figures', id, reset } satisfies ToApiThread);
+      this.worker?.postMessage({ t: 'figures', id, reset } satisfies ToApiThread);
     });
   }
 
   /** dispose closes the API thread's server (and its connections) and ends the thread. */
   async dispose(): Promise<void> {
-    this.service.repository.observe(undefined);
+    this.disposed = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.opts.service.repository.observe(undefined);
     this.feed.dispose();
-    const exited = once(this.worker, 'exit');
-    this.worker.postMessage({ t: 'close' } satisfies ToApiThread);
-    const timer = setTimeout(() => void this.worker.terminate(), 5_000);
+    const w = this.worker;
+    this.worker = undefined;
+    if (!w) return;
+    const exited = once(w, 'exit');
+    w.postMessage({ t: 'close' } satisfies ToApiThread);
+    const timer = setTimeout(() => void w.terminate(), 5_000);
     await exited;
     clearTimeout(timer);
   }

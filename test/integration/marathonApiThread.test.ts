@@ -7,10 +7,12 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import type { RunningMarathon } from '../../core/runtime/createMarathon.js';
 import { createMaster, type RunningMaster } from '../../core/runtime/createMaster.js';
 import { quietLog, startMarathon, stopCluster } from '../harness/marathonCluster.js';
 import { tempDir } from '../harness/plateauProcess.js';
+import { waitFor } from '../harness/schedulerClient.js';
 
 const dir = tempDir('marathon-api-thread');
 let master: RunningMaster;
@@ -98,6 +100,19 @@ describe("Marathon's API thread", { timeout: 120_000 }, () => {
     } finally {
       agent.destroy();
     }
+  });
+
+  it('brings the API back on the same port with the state so far when its thread dies', async () => {
+    assert.equal((await api('POST', '/v2/apps', { id: '/survivor', cmd: 'sleep 100', cpus: 0.1, mem: 16, instances: 3 })).status, 201);
+    // Fault injection: end the thread as an uncaught error would.
+    await (marathon.api as unknown as { worker: Worker }).worker.terminate();
+    await waitFor(async () => (await fetch(`${marathon.url}/ping`).catch(() => undefined))?.status === 200, 10_000, 'the API answering again');
+    const got = await api('GET', '/v2/apps/survivor');
+    assert.equal(got.json.app.instances, 3, 'the new thread started from the state so far');
+    const put = await api('PUT', '/v2/apps/survivor?force=true', { instances: 1 });
+    assert.equal(put.status, 200);
+    assert.equal((await api('GET', '/v2/apps/survivor')).json.app.instances, 1, 'and follows changes made after it started');
+    assert.equal((await api('DELETE', '/v2/apps/survivor?force=true')).status, 200);
   });
 
   it('ends the thread and its server with Marathon', async () => {
