@@ -53,6 +53,7 @@ export async function createMaster(flags: Partial<MasterFlags>, deps: { log: Log
     rng: deps.rng ?? new CryptoRng(),
     registry,
     log: (level, msg) => deps.log[level](msg),
+    infoLogged: deps.log.infoEnabled !== false,
     // As Mesos's master aborts when its registrar fails: this master's memory no longer matches the registry.
     onRegistryFailure: () => deps.onLostLeadership?.(),
     promptAllocationGapMs: PROMPT_ALLOCATION_GAP_MS,

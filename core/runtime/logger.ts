@@ -1,5 +1,7 @@
 /** Logger is the small logging surface core modules get; the CLI backs it with stderr lines. */
 export interface Logger {
+  /** infoEnabled is false when `info` drops its messages (`--quiet`), so a caller can skip building costly ones. */
+  readonly infoEnabled?: boolean;
   info(msg: string): void;
   warn(msg: string): void;
   error(msg: string): void;
@@ -13,6 +15,7 @@ export function consoleLogger(name: string, quiet = false): Logger {
     process.stderr.write(`${level}${stamp} [${name}] ${msg}\n`);
   };
   return {
+    infoEnabled: !quiet,
     info: (msg) => {
       if (!quiet) line('I', msg);
     },

@@ -96,6 +96,19 @@ describe('Master', () => {
     await master.dispose();
   });
 
+  it('builds no info message when infoLogged is false, and still logs warnings', async () => {
+    const quiet: string[] = [];
+    const loud: string[] = [];
+    const a = await setup({}, { infoLogged: false, log: (level, m) => quiet.push(`${level} ${m}`) });
+    const b = await setup({}, { log: (level, m) => loud.push(`${level} ${m}`) });
+    assert.ok(loud.some((m) => /^info Agent .* registered with cpus\(\*\):4; mem\(\*\):1024/.test(m)), loud.join(' | '));
+    assert.ok(!quiet.some((m) => m.startsWith('info ')), quiet.join(' | '));
+    a.master.agentLinkClosed(a.agentId, 'link-1');
+    assert.ok(quiet.some((m) => m.startsWith(`warn Agent ${a.agentId} disconnected`)), quiet.join(' | '));
+    await a.master.dispose();
+    await b.master.dispose();
+  });
+
   it('removes a framework only when its failover timeout elapses, and keeps it if it re-subscribes in time', async () => {
     const { clock, master, agentSink, agentId } = await setup();
     const { sink, frameworkId } = await subscribe(master, { failover_timeout: 10 });
