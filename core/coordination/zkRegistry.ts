@@ -7,6 +7,13 @@ import type { ZkSession } from './zkSession.js';
 
 /** RECOVERY_READS is how many registry reads recovery keeps in flight. */
 const RECOVERY_READS = 256;
+/**
+ * MAX_WRITES is how many registry writes are handed to the ZooKeeper client at once; later ones wait their turn, in
+ * order. node-zookeeper-client sends every request it holds and handles every answer that arrives in the same turn of
+ * the master's main thread, where it also pings: with 10,000 agents registering, a queue of about 10,000 writes took
+ * 2.5 s in one turn, near the 4 s session timeout that ends a leader (bench/results/masterFailover.md).
+ */
+export const MAX_WRITES = 64;
 
 /**
  * ZkRegistry keeps the master's registry in ZooKeeper under `<path>/registry`: one znode per agent, framework and
@@ -16,6 +23,9 @@ const RECOVERY_READS = 256;
  */
 export class ZkRegistry implements Registry {
   private readonly sessions: SessionKeeper;
+  private writing = 0;
+  /** waiting are writes queued for a slot, oldest first; a finishing write hands its slot to the head. */
+  private readonly waiting: Array<() => void> = [];
 
   constructor(
     private readonly path: string,
@@ -52,12 +62,26 @@ export class ZkRegistry implements Registry {
     return state;
   }
 
-  private async put(kind: string, id: string, value: unknown): Promise<void> {
-    await (await this.live()).putData(zkChild(zkChild(this.root, kind), encodeURIComponent(id)), JSON.stringify(value));
+  /** bounded runs a write once fewer than MAX_WRITES are in flight, in the order the writes were asked for. */
+  private async bounded(write: () => Promise<void>): Promise<void> {
+    if (this.writing >= MAX_WRITES) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.writing++;
+    try {
+      await write();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.writing--;
+    }
   }
 
-  private async drop(kind: string, id: string): Promise<void> {
-    await (await this.live()).remove(zkChild(zkChild(this.root, kind), encodeURIComponent(id)));
+  private put(kind: string, id: string, value: unknown): Promise<void> {
+    const data = JSON.stringify(value);
+    return this.bounded(async () => (await this.live()).putData(zkChild(zkChild(this.root, kind), encodeURIComponent(id)), data));
+  }
+
+  private drop(kind: string, id: string): Promise<void> {
+    return this.bounded(async () => (await this.live()).remove(zkChild(zkChild(this.root, kind), encodeURIComponent(id))));
   }
 
   putAgent(agent: RegistryState['agents'][number]): Promise<void> {
@@ -73,6 +97,9 @@ export class ZkRegistry implements Registry {
     return this.drop('frameworks', frameworkId);
   }
   async putWeights(weights: RegistryState['weights']): Promise<void> {
+    await this.bounded(() => this.writeWeights(weights));
+  }
+  private async writeWeights(weights: RegistryState['weights']): Promise<void> {
     const s = await this.live();
     const path = zkChild(this.root, 'weights');
     const current = JSON.parse((await s.getData(path)) || '[]') as RegistryState['weights'];
@@ -87,7 +114,8 @@ export class ZkRegistry implements Registry {
 
   /** putMaintenance writes the schedule and the down machines as one node, so they change together. */
   async putMaintenance(state: MaintenanceState): Promise<void> {
-    await (await this.live()).putData(zkChild(this.root, 'maintenance'), JSON.stringify(state));
+    const data = JSON.stringify(state);
+    await this.bounded(async () => (await this.live()).putData(zkChild(this.root, 'maintenance'), data));
   }
 
   /** close ends the registry's session. */

@@ -54,6 +54,13 @@ export interface MasterOptions {
 }
 
 const OFFER_HISTORY = 500;
+/**
+ * AGENT_SWEEP_SLICE is how many agents a periodic sweep (pings, heartbeats) visits in one turn of the event loop
+ * before it lets other work run. Every visit writes to a socket, and a sweep over 10,000 agents in one loop held the
+ * main thread for seconds, where the ZooKeeper client must also ping to keep the leader's session
+ * (bench/results/masterFailover.md).
+ */
+const AGENT_SWEEP_SLICE = 500;
 
 /**
  * Master is Mesos's master re-told: it admits agents, hands their resources to frameworks as offers
@@ -89,6 +96,8 @@ export class Master {
   private lastAllocationAt = -Infinity;
   /** allocationCandidates are the agents the scheduled prompt allocation visits ('all': every agent). */
   private allocationCandidates: Set<string> | 'all' = new Set();
+  /** sweeps are the continuations of agent sweeps under way, cancelled on dispose. */
+  private readonly sweeps = new Set<TimerHandle>();
   private nextFrameworkId = 0;
   private nextAgentId = 0;
   private nextOfferId = 0;
@@ -1018,8 +1027,8 @@ export class Master {
    * missed pings make the agent unreachable even though its connection looks open (a silent partition).
    */
   private pingAgents(): void {
-    for (const agent of [...this.agents.values()]) {
-      if (!agent.connected) continue;
+    this.sweepAgents((agent) => {
+      if (!agent.connected) return;
       if (agent.pongPending) agent.missedPings++;
       if (agent.missedPings >= this.flags.max_agent_ping_timeouts) {
         this.log('warn', `Agent ${agent.id} missed ${agent.missedPings} pings`);
@@ -1027,11 +1036,34 @@ export class Master {
         agent.link = undefined;
         link?.sink.close();
         void this.markUnreachable(agent, `missed ${agent.missedPings} pings`).catch(this.registryFailed(`marking agent ${agent.id} unreachable`));
-        continue;
+        return;
       }
       agent.pongPending = true;
       agent.send({ type: 'PING' });
-    }
+    });
+  }
+
+  /**
+   * sweepAgents visits every agent registered now, AGENT_SWEEP_SLICE of them per turn of the event loop; an agent
+   * removed before its turn is skipped.
+   */
+  private sweepAgents(visit: (agent: AgentRecord) => void): void {
+    const agents = [...this.agents.values()];
+    let i = 0;
+    const step = (): void => {
+      const end = Math.min(agents.length, i + AGENT_SWEEP_SLICE);
+      for (; i < end; i++) {
+        const agent = agents[i] as AgentRecord;
+        if (this.agents.get(agent.id) === agent) visit(agent);
+      }
+      if (i >= agents.length || this.disposed) return;
+      const timer = this.clock.setTimeout(() => {
+        this.sweeps.delete(timer);
+        step();
+      }, 0);
+      this.sweeps.add(timer);
+    };
+    step();
   }
 
   /** agentPong records an agent's answer to a PING. */
@@ -1044,7 +1076,7 @@ export class Master {
 
   private heartbeat(): void {
     for (const f of this.frameworks.values()) f.send({ type: 'HEARTBEAT' });
-    for (const a of this.agents.values()) a.send({ type: 'HEARTBEAT' });
+    this.sweepAgents((a) => a.send({ type: 'HEARTBEAT' }));
   }
 
   /** registryFailed is the handler of a registry write nobody awaits: see `MasterOptions.onRegistryFailure`. */
@@ -1066,6 +1098,7 @@ export class Master {
     if (this.disposed) return;
     this.disposed = true;
     for (const t of this.timers) t.cancel();
+    for (const t of this.sweeps) t.cancel();
     this.allocationScheduled?.cancel();
     this.recoveryTimer?.cancel();
     for (const t of this.offerTimers.values()) t.cancel();

@@ -109,6 +109,23 @@ describe('Master', () => {
     await b.master.dispose();
   });
 
+  it('pings agents a slice per event-loop turn, so a sweep over thousands of agents lets other work run between slices', async () => {
+    const { clock, master } = await setup({ agent_ping_timeout: 1_000, max_agent_ping_timeouts: 3 });
+    let pings = 0;
+    const sink = { closed: false, send: (e: AgentEvent) => void (e.type === 'PING' && pings++), close: () => undefined };
+    for (let i = 0; i < 1_200; i++) {
+      await master.registerAgent({ type: 'REGISTER', register: { agent_info: { hostname: `p${i}`, port: 5051, resources: Resources.parse('cpus:1;mem:128').toJSON() }, ip: '127.0.2.1', version: '1.11.0' } }, sink, `link-p${i}`);
+    }
+    // Due at the same instant as the ping round, this timer runs after the round's first slice and before the rest.
+    let between = -1;
+    clock.setTimeout(() => (between = pings), 1_000);
+    clock.advance(1_000);
+    assert.equal(between, 499, 'other work ran after the first slice (500 agents: the one setup registered and 499 of these)');
+    assert.equal(pings, 1_200, 'every agent pinged in the same round');
+    await master.dispose();
+    assert.equal(clock.pendingTimers(), 0);
+  });
+
   it('removes a framework only when its failover timeout elapses, and keeps it if it re-subscribes in time', async () => {
     const { clock, master, agentSink, agentId } = await setup();
     const { sink, frameworkId } = await subscribe(master, { failover_timeout: 10 });
