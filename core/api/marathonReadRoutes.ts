@@ -7,6 +7,8 @@ import { appNotFound } from '../protocol/marathon/errors.js';
 import { canonicalId } from '../protocol/marathon/pathId.js';
 import { findGroup, type Group } from '../protocol/marathon/group.js';
 import { deploymentJson } from '../marathon/deploymentPlan.js';
+import { taskStatsByVersion } from '../marathon/taskStats.js';
+import type { ReadinessCheckResult } from '../protocol/marathon/outputs.js';
 import type { MarathonEvent } from '../marathon/service/marathonEvents.js';
 import { isActive, isHealthy, isMesosRunCheck, taskJson, type InstanceRecord } from '../marathon/service/instanceRecord.js';
 import { deploymentsLocking, stepReadiness, type MarathonReadModel } from '../marathon/service/marathonReadModel.js';
@@ -244,9 +246,24 @@ export function appInfo(view: MarathonReadModel, app: AppDefinition, embed: Set<
   info.tasksHealthy = healthy;
   info.tasksUnhealthy = unhealthy;
   info.deployments = deploymentsLocking(view.deployments(), app.id).map((id) => ({ id }));
-  if (always || embed.has('tasks')) info.tasks = live.map(taskJson);
-  if ((always || embed.has('lastTaskFailure')) && failure) info.lastTaskFailure = failure;
+  // `failures` is Marathon's shorthand for tasks with the last failure.
+  if (always || embed.has('tasks') || embed.has('failures')) info.tasks = live.map(taskJson);
+  if ((always || embed.has('lastTaskFailure') || embed.has('failures')) && failure) info.lastTaskFailure = failure;
+  if (embed.has('readiness')) info.readinessCheckResults = appReadiness(view, app.id);
+  if (embed.has('taskStats')) {
+    const tasks = live.map((i) => ({ runSpecVersion: i.runSpecVersion, state: i.state, health: i.health, ...(i.startedAt ? { startedAtMs: Date.parse(i.startedAt) } : {}) }));
+    info.taskStats = taskStatsByVersion(tasks, app.versionInfo, view.now());
+  }
   return info;
+}
+
+/** appReadiness is `readinessCheckResults`: the results of the app's instances while a deployment's current step deploys it. */
+function appReadiness(view: MarathonReadModel, appId: string): ReadinessCheckResult[] {
+  for (const d of view.deployments()) {
+    const results = stepReadiness(d, (id) => view.eachInstanceOf(id))[appId];
+    if (results) return results;
+  }
+  return [];
 }
 
 /** LARGE_ANSWER is the number of tasks from which an answer is printed in slices (`printJsonYielding`). */

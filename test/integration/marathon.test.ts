@@ -106,6 +106,12 @@ describe('Marathon /v2 on a real cluster', { timeout: 240_000 }, () => {
     const two = await runningTasks('/web', 2);
     assert.ok(two.some((t) => t.id === one[0].id), 'scaling up kept the running task');
     await noDeployments();
+    // Both run the latest configuration; only the one launched by the scale-up started after the last scaling.
+    const stats = (await api('GET', '/v2/apps/web?embed=app.taskStats')).json.app.taskStats;
+    assert.equal(stats.totalSummary.stats.counts.running, 2, JSON.stringify(stats));
+    assert.equal(stats.withLatestConfig.stats.counts.running, 2);
+    assert.equal(stats.withOutdatedConfig, undefined, 'no task runs an outdated configuration');
+    assert.ok(stats.totalSummary.stats.lifeTime.medianSeconds >= 0, 'life times of running tasks');
     await api('PUT', '/v2/apps/web', { instances: 1 });
     await runningTasks('/web', 1);
     await noDeployments();
@@ -217,6 +223,8 @@ describe('Marathon /v2 on a real cluster', { timeout: 240_000 }, () => {
       return d?.currentActions.some((a: any) => a.readinessCheckResults.some((r: any) => r.taskId === task.id && r.ready === false)) ? d : undefined;
     }, 15_000, 'a deployment waiting on readiness');
     assert.ok(pending, 'deployment shows the not-ready result');
+    const app = (await api('GET', '/v2/apps/ready?embed=app.readiness')).json.app;
+    assert.ok(app.readinessCheckResults.some((r: any) => r.taskId === task.id && r.ready === false), `the app shows it with embed=app.readiness: ${JSON.stringify(app.readinessCheckResults)}`);
     const sandbox = agents.flatMap((a) => [...a.agent.runs.values()]).find((r) => r.task.task_id.value === task.id)?.sandboxDir;
     assert.ok(sandbox, 'found the sandbox');
     writeFileSync(join(sandbox, 'ready.txt'), 'ok');

@@ -88,7 +88,7 @@ export interface TaskCounts {
   unhealthy: number;
 }
 
-/** TaskStats is one entry of `tasksStats`. */
+/** TaskStats is one entry of `taskStats`. */
 export interface TaskStats {
   stats: { counts: TaskCounts; lifeTime?: { averageSeconds: number; medianSeconds: number } };
 }
@@ -111,7 +111,8 @@ export interface AppInfo extends AppDefinition {
   readinessCheckResults?: ReadinessCheckResult[];
   tasks?: MarathonTask[];
   lastTaskFailure?: TaskFailure;
-  tasksStats?: { startedAfterLastScaling?: TaskStats; withLatestConfig?: TaskStats; withOutdatedConfig?: TaskStats; totalSummary?: TaskStats };
+  /** taskStats is Marathon's field name (AppInfo's writer), with `embed=apps.taskStats`. */
+  taskStats?: { startedAfterLastScaling?: TaskStats; withLatestConfig?: TaskStats; withOutdatedConfig?: TaskStats; totalSummary?: TaskStats };
 }
 
 /** GroupInfo is a group as `/v2/groups` prints it. */
