@@ -128,7 +128,8 @@ function pump(): void {
           pump();
         }, delay);
         retryTimers.add(timer);
-        pump();
+        // A failed probe is the only attempt while probing: the next one waits for its timer, not for the next agent.
+        if (!probing) pump();
       },
     );
   }
