@@ -5,7 +5,8 @@
 // its own event stream, as a real agent does. It answers the link the way `core/agent/agent.ts` does, minus the
 // containers:
 //   RUN_TASK  -> TASK_STARTING then TASK_RUNNING, each with a uuid, the next sent only once the previous one is
-//                acknowledged (the status update reliability protocol),
+//                acknowledged, and an unacknowledged one sent again after 10 s, 20 s, ... (the status update
+//                reliability protocol, with the real agent's StatusUpdateRetry),
 //   KILL_TASK -> TASK_KILLED, PING -> PONG,
 // and on `reregister` it sends what a real agent sends on REREGISTER: its agent id, agent info, every task it holds
 // (as `Agent.taskJson` renders them, with the last statuses and the unacknowledged update) and their frameworks.
@@ -13,8 +14,11 @@
 // lost link through `onLinkLost`.
 import { randomBytes } from 'node:crypto';
 import { AGENT_VERSION } from '../../core/agent/agent.js';
+import { StatusUpdateRetry } from '../../core/agent/statusUpdateRetry.js';
 import type { MasterLink, MasterStream } from '../../core/agent/masterLink.js';
+import type { Clock } from '../../core/common/clock.js';
 import { Resources } from '../../core/common/resources.js';
+import { SystemClock } from '../../core/node/systemClock.js';
 import type { FrameworkInfo, Resource, Task, TaskInfo, TaskState, TaskStatus } from '../../core/protocol/mesos/v1.js';
 import { isTerminalState } from '../../core/protocol/mesos/v1.js';
 import type { AgentCall, AgentEvent } from '../../core/protocol/plateau/agentLink.js';
@@ -43,6 +47,8 @@ export interface HttpSimulatedAgentOptions {
   resources: string;
   /** onLinkLost is told when an established link closes (the master died, or closed it). */
   onLinkLost?: (agent: HttpSimulatedAgent, err?: Error) => void;
+  /** clock times the status update retries (the system clock unless a test drives it). */
+  clock?: Clock;
 }
 
 /** HttpSimulatedAgent is one fake agent on a real master's HTTP agent link. */
@@ -54,6 +60,8 @@ export class HttpSimulatedAgent {
   private readonly tasks = new Map<string, HeldTask>();
   private readonly frameworks = new Map<string, FrameworkInfo & { id: { value: string } }>();
   private readonly resourcesJson: Resource[];
+  /** retry re-sends a task's unacknowledged head as a real agent does: a POST that failed (a timeout, a reset) loses nothing. */
+  private readonly retry: StatusUpdateRetry;
   private stream: MasterStream | undefined;
   private registered = false;
   private waiting: { resolve: () => void; reject: (err: Error) => void } | undefined;
@@ -64,6 +72,10 @@ export class HttpSimulatedAgent {
     private readonly options: HttpSimulatedAgentOptions,
   ) {
     this.resourcesJson = Resources.parse(options.resources).toJSON();
+    this.retry = new StatusUpdateRetry(options.clock ?? new SystemClock(), (k) => {
+      const t = this.tasks.get(k);
+      if (t) this.forwardHead(t);
+    });
   }
 
   /** connected is true while the agent holds a link on which REGISTERED arrived. */
@@ -103,6 +115,7 @@ export class HttpSimulatedAgent {
   /** close drops the link from the agent's side (as when the agent process dies) and ignores what follows. */
   close(): void {
     this.disposed = true;
+    this.retry.dispose();
     this.registered = false;
     this.stream?.close();
     this.stream = undefined;
@@ -244,13 +257,18 @@ export class HttpSimulatedAgent {
         const t = this.tasks.get(k);
         if (!t || t.pending[0]?.uuid !== e.acknowledge.uuid) return;
         this.counters.acks++;
+        this.retry.reset(k);
         t.pending.shift();
         if (t.pending.length > 0) this.forwardHead(t);
         else if (isTerminalState(t.state)) this.tasks.delete(k);
         return;
       }
       case 'SHUTDOWN_FRAMEWORK':
-        for (const [k, t] of this.tasks) if (t.frameworkId === e.shutdown_framework.framework_id.value) this.tasks.delete(k);
+        for (const [k, t] of this.tasks) {
+          if (t.frameworkId !== e.shutdown_framework.framework_id.value) continue;
+          this.retry.cancel(k);
+          this.tasks.delete(k);
+        }
         this.frameworks.delete(e.shutdown_framework.framework_id.value);
         return;
       case 'UPDATE_FRAMEWORK':
@@ -298,8 +316,9 @@ export class HttpSimulatedAgent {
     if (!head || !this.connected || !this.stream || this.agentId === undefined) return;
     this.counters.updatesSent++;
     const call: AgentCall = { type: 'STATUS_UPDATE', agent_id: { value: this.agentId }, status_update: { framework_id: { value: t.frameworkId }, status: { ...head, agent_id: { value: this.agentId } }, latest_state: t.state } };
-    // A lost update is sent again when the agent re-registers (REGISTERED forwards every head).
+    // A lost update goes again when its retry timer fires, or when the agent re-registers (REGISTERED forwards every head).
     this.link.post(call, this.stream.linkId).catch(() => this.counters.updatesFailed++);
+    this.retry.arm(key(t.frameworkId, t.info.task_id.value));
   }
 }
 
