@@ -349,7 +349,7 @@ function eventStream(view: MarathonReadModel, req: FastifyRequest, reply: Fastif
   };
   const remoteAddress = req.ip;
   write({ eventType: 'event_stream_attached', timestamp: isoTimestamp(view.now()), remoteAddress });
-  const subscription = view.onEvent(write);
+  const subscription = view.onEvent(write, () => res.end());
   const keepAlive = setInterval(() => res.write('\r\n'), 10_000);
   req.raw.on('close', () => {
     void subscription.dispose();

@@ -1,11 +1,9 @@
-import http from 'node:http';
 import type { Clock, TimerHandle } from '../common/clock.js';
 import type { Disposable } from '../common/lifecycle.js';
 import type { Rng } from '../common/rng.js';
 import { LeaderLatch, type LeaderLatchState } from '../coordination/leaderLatch.js';
 import { ZkStore } from '../coordination/zkStore.js';
 import { parseZkUrl, zkChild, type ZkUrl } from '../coordination/zkUrl.js';
-import { MarathonLeaderProxy } from '../api/marathonLeaderProxy.js';
 import { registerMarathonRoutes } from '../api/marathonRoutes.js';
 import { MarathonService, type MarathonConfig } from '../marathon/service/marathonService.js';
 import { CryptoRng } from '../node/cryptoRng.js';
@@ -13,6 +11,7 @@ import { HttpSchedulerDriver } from '../node/httpSchedulerDriver.js';
 import { NodeZkSession } from '../node/nodeZkSession.js';
 import { SystemClock } from '../node/systemClock.js';
 import { createHttpServer } from './httpServer.js';
+import { MarathonApiThread } from './marathonApiThread.js';
 import type { Logger } from './logger.js';
 import { detectMasters, leaderUrl } from './masterDetector.js';
 
@@ -52,42 +51,29 @@ export async function createHaMarathon(config: HaMarathonConfig, deps: { log: Lo
   const newSession = () => NodeZkSession.connect(zk, config.zk_session_timeout, clock);
   const masters = config.master.startsWith('zk://') ? detectMasters(config.master, clock, deps.log, config.zk_session_timeout) : undefined;
 
-  let leading: { service: MarathonService; store: ZkStore; app: ReturnType<typeof createHttpServer>; serve: http.RequestListener } | undefined;
+  let leading: { service: MarathonService; store: ZkStore; app: ReturnType<typeof createHttpServer> } | undefined;
   let becoming: Promise<void> | undefined;
   let latch: LeaderLatch | undefined;
   let latchSub: Disposable | undefined;
   let masterSub: Disposable | undefined;
   let disposed = false;
-  let hostPort = '';
 
   let abdication: TimerHandle | undefined;
-  // The port (and so this Marathon's id) is known only once listening; the request listener is attached in the same
-  // turn the listen completes, before any connection can be handled.
-  const proxyServer = http.createServer();
-  await new Promise<void>((resolve, reject) => {
-    proxyServer.once('error', reject);
-    proxyServer.listen(config.http_port, config.ip, () => resolve());
-  });
-  const address = proxyServer.address();
-  const port = typeof address === 'object' && address ? address.port : config.http_port;
-  hostPort = `${config.hostname}:${port}`;
-  const proxy = new MarathonLeaderProxy({
-    self: hostPort,
-    leadership: {
-      isLeader: () => leading !== undefined && latch?.state().leading === true,
-      leaderHostPort: () => latch?.state().leader,
-    },
-    serve: (req, res) => (leading ? leading.serve(req, res) : res.writeHead(503).end()),
-    clock,
-  });
-  proxyServer.on('request', (req, res) => proxy.handle(req, res));
-  const serviceConfig: MarathonConfig = { ...config, http_port: port };
+  const serviceConfig: MarathonConfig = { ...config };
+  const ha = { zk: redactZk(config.zk), zkSessionTimeoutMs: config.zk_session_timeout };
+  // The API thread serves at once: as a standby it proxies every request to the elected leader (MarathonLeaderProxy
+  // in the thread), and once this Marathon leads it answers from the leading service's replica.
+  const api = await MarathonApiThread.start({ host: config.ip, port: config.http_port, config: serviceConfig, log: deps.log, ha });
+  const port = api.port;
+  serviceConfig.http_port = port;
+  const hostPort = `${config.hostname}:${port}`;
 
   const stopLeading = async (): Promise<void> => {
     const was = leading;
     leading = undefined;
     if (!was) return;
-    // Each part is released even when one before it fails.
+    // Requests go to the elected leader from now on; then each part is released even when one before it fails.
+    api.standby();
     try {
       await was.service.dispose();
     } finally {
@@ -103,15 +89,9 @@ export async function createHaMarathon(config: HaMarathonConfig, deps: { log: Lo
     deps.log.info(`Elected as the leading Marathon (${hostPort}); loading state from ZooKeeper`);
     const store = new ZkStore(zkChild(zk.path, 'state'), newSession);
     const driver = new HttpSchedulerDriver(masters ? () => leaderUrl(masters) : config.master, clock, rng);
-    let serve: http.RequestListener | undefined;
-    const app = createHttpServer({
-      serverFactory: (handler) => {
-        serve = handler;
-        return http.createServer();
-      },
-    });
+    const app = createHttpServer();
     const service = await MarathonService.create({ config: serviceConfig, driver, store, clock, rng, log: (level, msg) => deps.log[level](msg) });
-    registerMarathonRoutes(app, service, { zk: redactZk(config.zk), zkSessionTimeoutMs: config.zk_session_timeout, abdicate: () => {
+    registerMarathonRoutes(app, service, { ...ha, abdicate: () => {
         abdication ??= clock.setTimeout(() => {
           abdication = undefined;
           void abdicate();
@@ -126,7 +106,8 @@ export async function createHaMarathon(config: HaMarathonConfig, deps: { log: Lo
       store.close();
       return;
     }
-    leading = { service, store, app, serve: serve as http.RequestListener };
+    leading = { service, store, app };
+    api.lead(service, app);
     masterSub = masters?.onChange(() => driver.followLeader());
     service.start();
     deps.log.info(`Leading Marathon serving at http://${hostPort}`);
@@ -144,6 +125,7 @@ export async function createHaMarathon(config: HaMarathonConfig, deps: { log: Lo
   };
 
   const onElection = (state: LeaderLatchState): void => {
+    api.setLeader(state.leader);
     if (state.leading && !leading && !becoming) {
       becoming = becomeLeader()
         .catch((err: Error) => {
@@ -189,9 +171,7 @@ export async function createHaMarathon(config: HaMarathonConfig, deps: { log: Lo
       await becoming;
       await stopLeading();
       masters?.dispose();
-      proxy.dispose();
-      proxyServer.closeAllConnections();
-      await new Promise<void>((resolve) => proxyServer.close(() => resolve()));
+      await api.dispose();
     },
   };
 }

@@ -47,7 +47,7 @@ export async function createMarathon(
   registerMarathonRoutes(app, service);
   // The routes serve through the API thread: reads from its replica, everything else forwarded to `app` here.
   await app.ready();
-  const api = await MarathonApiThread.start({ service, routes: app, host: config.ip, port: config.http_port, log: deps.log }).catch(async (err: Error) => {
+  const api = await MarathonApiThread.start({ host: config.ip, port: config.http_port, config: serviceConfig, log: deps.log }, { service, routes: app }).catch(async (err: Error) => {
     await service.dispose();
     void masterSub?.dispose();
     masters?.dispose();

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { FastifyInstance } from 'fastify';
-import type { MarathonService } from '../marathon/service/marathonService.js';
+import type { MarathonConfig, MarathonService } from '../marathon/service/marathonService.js';
+import type { MarathonZkInfo } from '../api/marathonReadRoutes.js';
 import { MarathonReplicaFeed, type ReplicaSource } from '../marathon/service/marathonReplicaFeed.js';
 import type { ReplicaDelta } from '../marathon/service/marathonReplica.js';
 import type { Logger } from './logger.js';
@@ -27,7 +28,14 @@ export interface ForwardedResponse {
 }
 
 /** ToApiThread are the messages the service's thread sends the API thread, in order. */
-export type ToApiThread = { t: 'delta'; delta: ReplicaDelta } | ForwardedResponse | { t: 'figures'; id: number; reset: boolean } | { t: 'close' };
+export type ToApiThread =
+  | { t: 'delta'; delta: ReplicaDelta }
+  | ForwardedResponse
+  | { t: 'figures'; id: number; reset: boolean }
+  | { t: 'lead'; snapshot: ReplicaDelta }
+  | { t: 'standby' }
+  | { t: 'leader'; leader: string | undefined }
+  | { t: 'close' };
 
 /** ApiThreadFigures are the API thread's own health since it started or was last reset: its loop's delay and its GC pauses. */
 export interface ApiThreadFigures {
@@ -52,7 +60,12 @@ export type FromApiThread =
 export interface ApiThreadData {
   host: string;
   port: number;
-  snapshot: ReplicaDelta;
+  config: MarathonConfig;
+  /** snapshot is the leading service's state; a Marathon that does not lead (yet) starts without. */
+  snapshot?: ReplicaDelta;
+  ha?: MarathonZkInfo;
+  /** leader is the elected Marathon's `host:port` (with `ha`). */
+  leader?: string;
 }
 
 // The worker loads the TypeScript sources through tsx, as bin/plateau.js does for the main thread.
@@ -68,12 +81,20 @@ const ANSWER_DROP = new Set([...HOP_BY_HOP, 'date']);
 
 /** ApiThreadOptions say what the API thread serves and where. */
 export interface ApiThreadOptions {
+  host: string;
+  port: number;
+  config: MarathonConfig;
+  log: Logger;
+  /** ha runs the thread for a Marathon with `--zk`: it proxies to the leader until `lead` makes it serve. */
+  ha?: MarathonZkInfo;
+}
+
+/** Leading is the service the thread serves while this Marathon leads. */
+interface Leading {
   service: MarathonService;
   /** routes is a ready fastify instance with every Marathon route on the service: forwarded requests are answered there. */
   routes: FastifyInstance;
-  host: string;
-  port: number;
-  log: Logger;
+  feed: MarathonReplicaFeed;
 }
 
 /** MAX_RESTARTS is how many failed starts in a row end the attempts to bring a dead API thread back. */
@@ -86,13 +107,15 @@ const MAX_RESTARTS = 10;
  * large); everything else (changes, the launch queue, stored versions) is forwarded byte for byte to the service's
  * routes on this thread (`inject`), and the replica is brought up to date before the answer goes back, so a client
  * reads its own writes. The feed follows the repository's writes (`MarathonReplicaFeed`). A thread that dies is
- * replaced by a new one on the same port with a fresh snapshot.
+ * replaced by a new one on the same port with a fresh snapshot. With `--zk` the thread serves from the start and
+ * proxies to the elected leader (`setLeader`) until `lead` hands it this Marathon's service; `standby` takes it back.
  */
 export class MarathonApiThread {
   private readonly figureRequests = new Map<number, (f: ApiThreadFigures) => void>();
   private nextFigures = 0;
   private worker: Worker | undefined;
-  private readonly feed: MarathonReplicaFeed;
+  private leading: Leading | undefined;
+  private leader: string | undefined;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private failedRestarts = 0;
   private disposed = false;
@@ -101,33 +124,73 @@ export class MarathonApiThread {
 
   private constructor(private readonly opts: ApiThreadOptions) {
     this.port = opts.port;
-    // The feed sends only from a later turn (it defers its batches), when a thread is up.
-    this.feed = new MarathonReplicaFeed(replicaSource(opts.service), (delta) => this.worker?.postMessage({ t: 'delta', delta } satisfies ToApiThread), setImmediate);
-    opts.service.repository.observe(this.feed);
   }
 
   /**
-   * start spawns the API thread listening on `host:port` (0 for any free port) with the service's state, and
-   * routes what it forwards to `routes`, a ready fastify instance with every Marathon route on the service.
+   * start spawns the API thread listening on `host:port` (0 for any free port). Without `ha` it serves `lead`'s
+   * service at once; with `ha` it proxies to the elected leader until this Marathon leads.
    */
-  static async start(opts: ApiThreadOptions): Promise<MarathonApiThread> {
+  static async start(opts: ApiThreadOptions, lead?: { service: MarathonService; routes: FastifyInstance }): Promise<MarathonApiThread> {
     const thread = new MarathonApiThread(opts);
+    if (lead) thread.leading = thread.follow(lead.service, lead.routes);
     try {
       await thread.spawn();
     } catch (err) {
-      opts.service.repository.observe(undefined);
-      thread.feed.dispose();
+      thread.unfollow();
       throw err;
     }
     return thread;
   }
 
+  /** follow starts a feed of the service's changes to the thread. */
+  private follow(service: MarathonService, routes: FastifyInstance): Leading {
+    // The feed sends only from a later turn (it defers its batches), when a thread is up.
+    const feed = new MarathonReplicaFeed(replicaSource(service), (delta) => this.worker?.postMessage({ t: 'delta', delta } satisfies ToApiThread), setImmediate);
+    service.repository.observe(feed);
+    return { service, routes, feed };
+  }
+
+  private unfollow(): void {
+    const was = this.leading;
+    this.leading = undefined;
+    if (!was) return;
+    was.service.repository.observe(undefined);
+    was.feed.dispose();
+  }
+
+  /** lead makes the thread serve `service` (this Marathon was elected and its service is ready). */
+  lead(service: MarathonService, routes: FastifyInstance): void {
+    this.unfollow();
+    this.leading = this.follow(service, routes);
+    this.worker?.postMessage({ t: 'lead', snapshot: this.leading.feed.snapshot() } satisfies ToApiThread);
+  }
+
+  /** standby stops serving the service (leadership is gone): requests go to the elected leader again. */
+  standby(): void {
+    this.unfollow();
+    this.worker?.postMessage({ t: 'standby' } satisfies ToApiThread);
+  }
+
+  /** setLeader tells the thread which Marathon leads (`host:port`), for a standby to proxy to. */
+  setLeader(leader: string | undefined): void {
+    if (leader === this.leader) return;
+    this.leader = leader;
+    this.worker?.postMessage({ t: 'leader', leader } satisfies ToApiThread);
+  }
+
   /** spawn starts a thread with a snapshot of the service's state and resolves once it listens. */
   private async spawn(): Promise<void> {
-    const { log, routes } = this.opts;
+    const { log } = this.opts;
     // A new thread has no stream open: events flow again when it asks for them.
-    this.feed.forwardEvents(false);
-    const data: ApiThreadData = { host: this.opts.host, port: this.port, snapshot: this.feed.snapshot() };
+    this.leading?.feed.forwardEvents(false);
+    const data: ApiThreadData = {
+      host: this.opts.host,
+      port: this.port,
+      config: this.opts.config,
+      ...(this.leading ? { snapshot: this.leading.feed.snapshot() } : {}),
+      ...(this.opts.ha ? { ha: this.opts.ha } : {}),
+      ...(this.leader !== undefined ? { leader: this.leader } : {}),
+    };
     const w = new Worker(BOOT, {
       eval: true,
       workerData: { ...data, tsx: import.meta.resolve('tsx/esm/api'), entry: new URL('./marathonApiWorker.ts', import.meta.url).href },
@@ -151,8 +214,8 @@ export class MarathonApiThread {
     w.removeAllListeners('message');
     this.worker = w;
     w.on('message', (m: FromApiThread) => {
-      if (m.t === 'request') this.answer(routes, m);
-      else if (m.t === 'events') this.feed.forwardEvents(m.wanted);
+      if (m.t === 'request') this.answer(m);
+      else if (m.t === 'events') this.leading?.feed.forwardEvents(m.wanted);
       else if (m.t === 'figures') {
         this.figureRequests.get(m.id)?.(m.figures);
         this.figureRequests.delete(m.id);
@@ -185,10 +248,17 @@ export class MarathonApiThread {
   }
 
   /** answer runs a forwarded request through the service's routes and sends the answer back after the replica's update. */
-  private answer(routes: FastifyInstance, m: ForwardedRequest): void {
+  private answer(m: ForwardedRequest): void {
+    const leading = this.leading;
+    if (!leading) {
+      // Leadership went while the request was on its way: the client may retry, and will reach the new leader.
+      const body = Buffer.from(JSON.stringify({ message: 'Marathon is not the leader any more' }));
+      this.worker?.postMessage({ t: 'response', id: m.id, statusCode: 503, headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length }, body } satisfies ToApiThread);
+      return;
+    }
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(m.headers)) if (v !== undefined && !REQUEST_DROP.has(k)) headers[k] = v;
-    routes
+    leading.routes
       .inject({ method: m.method as 'GET', url: m.url, headers, ...(m.body.length > 0 ? { payload: Buffer.from(m.body) } : {}), remoteAddress: m.remoteAddress })
       .then(
         (res) => {
@@ -199,7 +269,7 @@ export class MarathonApiThread {
         (err: Error) => ({ statusCode: 500, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify({ message: err.message })) }),
       )
       .then((res) => {
-        this.feed.flush();
+        leading.feed.flush();
         this.worker?.postMessage({ t: 'response', id: m.id, ...res } satisfies ToApiThread);
       })
       .catch(() => undefined);
@@ -218,8 +288,7 @@ export class MarathonApiThread {
   async dispose(): Promise<void> {
     this.disposed = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
-    this.opts.service.repository.observe(undefined);
-    this.feed.dispose();
+    this.unfollow();
     const w = this.worker;
     this.worker = undefined;
     if (!w) return;

@@ -1,10 +1,13 @@
 // core/runtime/marathonApiWorker.ts is the Marathon API thread (started by MarathonApiThread): it keeps a
 // MarathonReplica from the service's batches, answers the read routes from it, and forwards every other request
-// to the service's thread. Its parent owns it: on `close` it stops listening, drops its connections and ends.
+// to the service's thread. With `--zk` it also stands in front as Marathon's LeaderProxyFilter does: while this
+// Marathon does not lead, every request goes to the leader (MarathonLeaderProxy). Its parent owns it: on `close` it
+// stops listening, drops its connections and ends.
 import http from 'node:http';
 import { monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MarathonLeaderProxy } from '../api/marathonLeaderProxy.js';
 import { registerMarathonReadRoutes } from '../api/marathonReadRoutes.js';
 import { MarathonReplica } from '../marathon/service/marathonReplica.js';
 import { SystemClock } from '../node/systemClock.js';
@@ -16,9 +19,12 @@ if (!port) throw new Error('marathonApiWorker runs as a worker thread');
 const data = workerData as ApiThreadData;
 const post = (m: FromApiThread) => port.postMessage(m);
 
-if (!data.snapshot.config) throw new Error('the snapshot carries the config');
-const replica = new MarathonReplica(data.snapshot.config, new SystemClock(), (wanted) => post({ t: 'events', wanted }));
-replica.apply(data.snapshot);
+const clock = new SystemClock();
+const replica = new MarathonReplica(data.config, clock, (wanted) => post({ t: 'events', wanted }));
+// leading: the replica holds a leading service's state (always, without --zk); leader is the elected one's host:port.
+let leading = data.snapshot !== undefined;
+let leader = data.leader;
+if (data.snapshot) replica.apply(data.snapshot);
 
 let nextId = 0;
 const pending = new Map<number, (res: ForwardedResponse) => void>();
@@ -46,18 +52,26 @@ function beyond(req: FastifyRequest, reply: FastifyReply): void {
 }
 
 let handle: http.RequestListener | undefined;
+let proxy: MarathonLeaderProxy | undefined;
+
+/** serveHere answers as the leading Marathon: reads from the replica, the rest by the service. */
+function serveHere(req: http.IncomingMessage, res: http.ServerResponse): void {
+  if (req.method === 'GET' || req.method === 'HEAD') (handle as http.RequestListener)(req, res);
+  else forwardWithBody(req, res);
+}
 const app = createHttpServer({
   serverFactory: (handler) => {
     handle = handler;
     // Only reads go through fastify here: any other method goes to the service's routes untouched, body and all.
-    const server = http.createServer((req, res) => (req.method === 'GET' || req.method === 'HEAD' ? (handle as http.RequestListener)(req, res) : forwardWithBody(req, res)));
+    // With --zk the leader proxy decides first (it is attached once the port, part of this Marathon's id, is known).
+    const server = http.createServer((req, res) => (proxy ? proxy.handle(req, res) : serveHere(req, res)));
     // fastify's own keep-alive timeout (it sets it only on servers it makes): with Node's 5 s, a client reusing an
     // idle connection just as the server closes it sees a reset (the benchmark's probe saw 25 in a 50,000 launch).
     server.keepAliveTimeout = 72_000;
     return server;
   },
 });
-registerMarathonReadRoutes(app, replica, { beyond });
+registerMarathonReadRoutes(app, replica, { ...(data.ha ? { ha: data.ha } : {}), beyond });
 app.setNotFoundHandler(beyond);
 
 // The thread's own health, for whoever supervises it (`MarathonApiThread.figures`): its loop's delay and its GC pauses.
@@ -76,6 +90,14 @@ gcObserver.observe({ entryTypes: ['gc'] });
 
 port.on('message', (m: ToApiThread) => {
   if (m.t === 'delta') replica.apply(m.delta);
+  else if (m.t === 'lead') {
+    replica.clear();
+    replica.apply(m.snapshot);
+    leading = true;
+  } else if (m.t === 'standby') {
+    leading = false;
+    replica.clear();
+  } else if (m.t === 'leader') leader = m.leader;
   else if (m.t === 'figures') {
     countGc(gcObserver.takeRecords());
     post({ t: 'figures', id: m.id, figures: { loopP50Ms: loop.percentile(50) / 1e6, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, gcCount: gc.count, gcMs: gc.ms, gcMaxMs: gc.maxMs, heapMb: process.memoryUsage().heapUsed / 2 ** 20 } });
@@ -91,6 +113,7 @@ port.on('message', (m: ToApiThread) => {
   } else if (m.t === 'close') {
     loop.disable();
     gcObserver.disconnect();
+    proxy?.dispose();
     void app.close().finally(() => port.close());
   }
 });
@@ -100,6 +123,14 @@ try {
   const address = app.server.address();
   const bound = typeof address === 'object' && address ? address.port : data.port;
   replica.config = { ...replica.config, http_port: bound };
+  if (data.ha) {
+    proxy = new MarathonLeaderProxy({
+      self: `${replica.config.hostname}:${bound}`,
+      leadership: { isLeader: () => leading, leaderHostPort: () => leader },
+      serve: serveHere,
+      clock,
+    });
+  }
   post({ t: 'listening', port: bound });
 } catch (err) {
   post({ t: 'error', message: (err as Error).message });

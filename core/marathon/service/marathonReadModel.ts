@@ -34,8 +34,11 @@ export interface MarathonReadModel {
   eachInstanceOf(appId: string): Iterable<InstanceRecord>;
   lastFailure(appId: string): TaskFailure | undefined;
   deployments(): Iterable<DeploymentView>;
-  /** onEvent subscribes to Marathon's event bus, as `/v2/events` streams it. */
-  onEvent(listener: (e: MarathonEvent) => void): Disposable;
+  /**
+   * onEvent subscribes to Marathon's event bus, as `/v2/events` streams it; `ended` is told when the bus goes for
+   * good under the subscriber (the replica of a Marathon that stopped leading), so the stream can close.
+   */
+  onEvent(listener: (e: MarathonEvent) => void, ended?: () => void): Disposable;
 }
 
 /** deploymentsLocking lists the running deployments whose plan touches `appId`: a change to it is refused with 409 unless forced. */

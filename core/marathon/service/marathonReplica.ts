@@ -42,6 +42,7 @@ export class MarathonReplica implements MarathonReadModel {
   private readonly failures = new Map<string, TaskFailure>();
   private deploymentList: DeploymentView[] = [];
   private readonly events = new Emitter<MarathonEvent>();
+  private readonly endings = new Set<() => void>();
 
   /**
    * @param wantEvents is told when the first subscriber comes and the last goes, so the service forwards events
@@ -123,12 +124,30 @@ export class MarathonReplica implements MarathonReadModel {
     return this.deploymentList;
   }
 
-  onEvent(listener: (e: MarathonEvent) => void): Disposable {
+  onEvent(listener: (e: MarathonEvent) => void, ended?: () => void): Disposable {
     const subscription = this.events.on(listener);
+    if (ended) this.endings.add(ended);
     if (this.events.size === 1) this.wantEvents(true);
     return toDisposable(() => {
       void subscription.dispose();
+      if (ended) this.endings.delete(ended);
       if (this.events.size === 0) this.wantEvents(false);
     });
+  }
+
+  /**
+   * clear forgets everything and ends the event streams: the Marathon behind it stopped leading, and what it showed
+   * is no longer Marathon's state. A new leader's snapshot (`apply`) fills it again.
+   */
+  clear(): void {
+    for (const ended of [...this.endings]) ended();
+    this.frameworkId = undefined;
+    this.rootGroup = emptyGroup('/', '');
+    this.appList = [];
+    this.byId.clear();
+    this.all.clear();
+    this.byApp.clear();
+    this.failures.clear();
+    this.deploymentList = [];
   }
 }

@@ -43,6 +43,20 @@ export class MarathonRepository {
     this.observer = observer;
   }
 
+  /**
+   * changing runs a write of something other than an instance, telling the observer when it is issued and again when
+   * it settles: callers change their state in memory around the write (the framework id and the root group only
+   * after it), and the observer's next look must come after that.
+   */
+  private async changing(write: () => Promise<void>): Promise<void> {
+    this.observer?.changed();
+    try {
+      await write();
+    } finally {
+      this.observer?.changed();
+    }
+  }
+
   async load(): Promise<{ root: Group | undefined; instances: InstanceRecord[]; deployments: StoredDeployment[]; frameworkId: string | undefined }> {
     const root = await this.store.get<Group>('/marathon/group/root');
     const instances = await this.getAll<InstanceRecord>(await this.store.list('/marathon/instance/'));
@@ -61,8 +75,11 @@ export class MarathonRepository {
    * versions beyond the newest `maxVersions` of the root group and of each changed app, as Marathon's storage GC does
    * (`--zk_max_versions`, 50): every root version holds every app, and kept forever they would outgrow any store.
    */
-  async putRoot(root: Group, changedApps: AppDefinition[]): Promise<void> {
-    this.observer?.changed();
+  putRoot(root: Group, changedApps: AppDefinition[]): Promise<void> {
+    return this.changing(() => this.writeRoot(root, changedApps));
+  }
+
+  private async writeRoot(root: Group, changedApps: AppDefinition[]): Promise<void> {
     const stale = async (versions: string[], adding: string) => {
       const all = [...new Set([...versions, adding])].sort();
       return all.slice(0, Math.max(0, all.length - this.maxVersions));
@@ -112,18 +129,21 @@ export class MarathonRepository {
     await this.store.delete(`/marathon/instance/${instanceId}`);
   }
 
-  async putDeployment(d: StoredDeployment): Promise<void> {
-    this.observer?.changed();
-    await this.store.put(`/marathon/deployment/${d.id}`, d);
+  putDeployment(d: StoredDeployment): Promise<void> {
+    return this.changing(async () => {
+      await this.store.put(`/marathon/deployment/${d.id}`, d);
+    });
   }
 
-  async deleteDeployment(id: string): Promise<void> {
-    this.observer?.changed();
-    await this.store.delete(`/marathon/deployment/${id}`);
+  deleteDeployment(id: string): Promise<void> {
+    return this.changing(async () => {
+      await this.store.delete(`/marathon/deployment/${id}`);
+    });
   }
 
-  async putFrameworkId(id: string): Promise<void> {
-    this.observer?.changed();
-    await this.store.put('/marathon/framework-id', { value: id });
+  putFrameworkId(id: string): Promise<void> {
+    return this.changing(async () => {
+      await this.store.put('/marathon/framework-id', { value: id });
+    });
   }
 }

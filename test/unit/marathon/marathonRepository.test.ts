@@ -21,4 +21,23 @@ describe('MarathonRepository', () => {
     assert.deepEqual(await repo.appVersions('/db'), [version(0)], 'an app that did not change keeps its version');
     assert.equal((await repo.load()).root?.version, version(4), 'the current root is the newest');
   });
+
+  it('tells its observer of a write again once it settled, so a look deferred from then sees what the caller changed after it', async () => {
+    // A store whose writes take longer than a turn, as ZooKeeper's do.
+    class SlowStore extends MemoryStore {
+      override async put(key: string, value: unknown): Promise<void> {
+        await new Promise((r) => setTimeout(r, 20));
+        await super.put(key, value);
+      }
+    }
+    const repo = new MarathonRepository(new SlowStore());
+    let frameworkId: string | undefined;
+    const seen: Array<string | undefined> = [];
+    repo.observe({ touch: () => undefined, changed: () => setImmediate(() => seen.push(frameworkId)) });
+    // As the scheduler does on SUBSCRIBED: persist, then take the id.
+    await repo.putFrameworkId('fw-1');
+    frameworkId = 'fw-1';
+    await new Promise((r) => setImmediate(r));
+    assert.equal(seen.at(-1), 'fw-1', `the last look saw the id (looks: ${JSON.stringify(seen)})`);
+  });
 });
