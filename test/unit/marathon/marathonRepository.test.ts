@@ -31,12 +31,12 @@ describe('MarathonRepository', () => {
       }
     }
     const repo = new MarathonRepository(new SlowStore());
-    let frameworkId: string | undefined;
+    const scheduler: { frameworkId?: string } = {};
     const seen: Array<string | undefined> = [];
-    repo.observe({ touch: () => undefined, changed: () => setImmediate(() => seen.push(frameworkId)) });
+    repo.observe({ touch: () => undefined, changed: () => setImmediate(() => seen.push(scheduler.frameworkId)) });
     // As the scheduler does on SUBSCRIBED: persist, then take the id.
     await repo.putFrameworkId('fw-1');
-    frameworkId = 'fw-1';
+    scheduler.frameworkId = 'fw-1';
     await new Promise((r) => setImmediate(r));
     assert.equal(seen.at(-1), 'fw-1', `the last look saw the id (looks: ${JSON.stringify(seen)})`);
   });
