@@ -59,6 +59,7 @@ function serveHere(req: http.IncomingMessage, res: http.ServerResponse): void {
   if (req.method === 'GET' || req.method === 'HEAD') (handle as http.RequestListener)(req, res);
   else forwardWithBody(req, res);
 }
+
 const app = createHttpServer({
   serverFactory: (handler) => {
     handle = handler;
@@ -105,8 +106,7 @@ port.on('message', (m: ToApiThread) => {
       loop.reset();
       gc.count = gc.ms = gc.maxMs = 0;
     }
-  }
-  else if (m.t === 'response') {
+  } else if (m.t === 'response') {
     const answer = pending.get(m.id);
     pending.delete(m.id);
     answer?.(m);
