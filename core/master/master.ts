@@ -349,12 +349,7 @@ export class Master {
     if (this.allocatorKnows.has(record.id)) {
       this.allocator.updateFramework(record.id, info);
     } else {
-      const used = new Map<string, Resources>();
-      for (const task of record.tasks.values()) {
-        if (isTerminalState(task.state)) continue;
-        const r = Resources.fromJSON(task.resources);
-        used.set(task.agent_id.value, (used.get(task.agent_id.value) ?? Resources.empty()).add(r));
-      }
+      const used = sumLiveTaskResources(record.tasks.values(), (task) => task.agent_id.value);
       this.allocator.addFramework(record.id, info, used, false);
       this.allocatorKnows.add(record.id);
     }
@@ -798,15 +793,15 @@ export class Master {
     const wasUnreachable = this.unreachableAgents.delete(agentId);
     if (call.type === 'REREGISTER') this.adoptReportedTasks(record, call.reregister.tasks, call.reregister.frameworks, wasUnreachable);
     if (isNew) {
-      const used = new Map<string, Resources>();
+      const tasks: Task[] = [];
       for (const [frameworkId, taskIds] of record.taskIds) {
         const framework = this.frameworks.get(frameworkId);
         for (const taskId of taskIds) {
           const task = framework?.tasks.get(taskId);
-          if (task && !isTerminalState(task.state)) used.set(frameworkId, (used.get(frameworkId) ?? Resources.empty()).add(Resources.fromJSON(task.resources)));
+          if (task) tasks.push(task);
         }
       }
-      this.allocator.addAgent(agentId, { hostname: info.hostname }, total, used);
+      this.allocator.addAgent(agentId, { hostname: info.hostname }, total, sumLiveTaskResources(tasks, (task) => task.framework_id.value));
     }
     if (call.type === 'REGISTER') this.counters.slave_registrations++;
     else this.counters.slave_reregistrations++;
@@ -851,7 +846,8 @@ export class Master {
         continue;
       }
       record.unreachableTasks.delete(task.task_id.value);
-      const adopted: Task = { ...task, agent_id: { value: agent.id } };
+      // The reported task is this call's own object: it is kept as it is unless it names another agent.
+      const adopted: Task = task.agent_id?.value === agent.id ? task : { ...task, agent_id: { value: agent.id } };
       record.tasks.set(task.task_id.value, adopted);
       agent.addTask(frameworkId, task.task_id.value);
       if (!known) this.operatorEvents.fire({ type: 'TASK_ADDED', task: adopted });
@@ -1111,6 +1107,25 @@ export class Master {
       a.link?.sink.close();
     }
   }
+}
+
+/**
+ * sumLiveTaskResources sums the resources of the tasks not yet terminal, by `keyOf` (agent or framework), with one
+ * parse per key of all its tasks' resources instead of a parse and an addition per task: a re-registering agent's ten
+ * tasks, or a re-subscribing framework's tasks on every agent after a failover.
+ */
+function sumLiveTaskResources(tasks: Iterable<Task>, keyOf: (task: Task) => string): Map<string, Resources> {
+  const lists = new Map<string, Task['resources'][number][]>();
+  for (const task of tasks) {
+    if (isTerminalState(task.state)) continue;
+    const key = keyOf(task);
+    let list = lists.get(key);
+    if (!list) lists.set(key, (list = []));
+    for (const r of task.resources) list.push(r);
+  }
+  const out = new Map<string, Resources>();
+  for (const [key, list] of lists) out.set(key, Resources.fromJSON(list));
+  return out;
 }
 
 function nonEmpty(roles: string[] | undefined): string[] | undefined {

@@ -126,6 +126,46 @@ describe('Master', () => {
     assert.equal(clock.pendingTimers(), 0);
   });
 
+  for (const order of ['agent first', 'framework first'] as const) {
+    it(`after a failover, offers leave out what the re-registered agent's tasks use (${order})`, async () => {
+      const registry = new MemoryRegistry();
+      const { clock, master, agentSink, agentId } = await setup({}, { registry });
+      const { sink, frameworkId } = await subscribe(master, { failover_timeout: 60 });
+      clock.advance(0);
+      const offer = sink.of('OFFERS')[0]?.offers.offers[0];
+      assert.ok(offer);
+      await master.schedulerCall({ type: 'ACCEPT', framework_id: { value: frameworkId }, accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [launch('t1', agentId), launch('t2', agentId)] } }] } }, 'stream-1');
+      assert.equal(agentSink.of('RUN_TASK').length, 2);
+      const reported = [...(master.frameworks.get(frameworkId)?.tasks.values() ?? [])].map((t) => ({ ...t, state: 'TASK_RUNNING' as const }));
+      const info = master.frameworks.get(frameworkId)?.info;
+      await master.dispose();
+
+      const next = new Master({ flags: { ...DEFAULT_MASTER_FLAGS, registry: 'in_memory' }, address: { hostname: 'm2', ip: '127.0.0.1', port: 5050 }, clock, rng: new SeededRng(8), registry });
+      await next.start();
+      const reregister = () =>
+        next.registerAgent(
+          { type: 'REREGISTER', reregister: { agent_info: { hostname: 'a1', port: 5051, resources: Resources.parse('cpus:4;mem:1024').toJSON(), id: { value: agentId } }, ip: '127.0.0.2', version: '1.11.0', tasks: reported, frameworks: info ? [info] : [] } },
+          new RecordingSink<AgentEvent>(),
+          'link-2',
+        );
+      const again = new RecordingSink<SchedulerEvent>();
+      const resubscribe = () => next.subscribe({ type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'u', name: 'fw', failover_timeout: 60, id: { value: frameworkId } } } }, again, 'stream-2');
+      if (order === 'agent first') {
+        await reregister();
+        await resubscribe();
+      } else {
+        await resubscribe();
+        await reregister();
+      }
+      clock.advance(1_000);
+      const offered = again.of('OFFERS').flatMap((e) => e.offers.offers);
+      assert.equal(offered.length, 1);
+      assert.equal(Resources.fromJSON(offered[0]?.resources ?? []).scalar('cpus'), 2, 'cpus:4 less the two tasks (cpus:1 each)');
+      assert.equal(next.frameworks.get(frameworkId)?.tasks.size, 2);
+      await next.dispose();
+    });
+  }
+
   it('removes a framework only when its failover timeout elapses, and keeps it if it re-subscribes in time', async () => {
     const { clock, master, agentSink, agentId } = await setup();
     const { sink, frameworkId } = await subscribe(master, { failover_timeout: 10 });
