@@ -42,12 +42,19 @@ describe('agent with --containerizers=docker,mesos (real master, agent and docke
     ...extra,
   });
 
-  /** launch accepts a fresh offer from agent `name` with one task. */
+  /**
+   * launch accepts a fresh offer from agent `name` with one task. One OFFERS event may carry offers of several agents
+   * (the master batches the allocations of agents that register together), so the search starts at the event last
+   * used, and offers already accepted are skipped.
+   */
   let offersSeen = 0;
+  const accepted = new Set<string>();
   const launch = async (name: string, taskId: string, extra: Record<string, unknown>): Promise<void> => {
-    const offers = await fw.next((e) => e.type === 'OFFERS' && e.offers.offers.some((o: any) => o.hostname === name), 15_000, offersSeen);
-    offersSeen = fw.events.indexOf(offers) + 1;
-    const offer = offers.offers.offers.find((o: any) => o.hostname === name);
+    const fresh = (o: any) => o.hostname === name && !accepted.has(o.id.value);
+    const offers = await fw.next((e) => e.type === 'OFFERS' && e.offers.offers.some(fresh), 15_000, offersSeen);
+    offersSeen = fw.events.indexOf(offers);
+    const offer = offers.offers.offers.find(fresh);
+    accepted.add(offer.id.value);
     const task = {
       name: taskId,
       task_id: { value: taskId },
