@@ -24,7 +24,8 @@ export interface MarathonHa extends MarathonZkInfo {
  * codes and error bodies as Marathon 1.10 has them, so marathon-lb, the Marathon CLI and python clients work.
  */
 export function registerMarathonRoutes(app: FastifyInstance, marathon: MarathonService, ha?: MarathonHa): void {
-  registerMarathonReadRoutes(app, marathon.readModel(), { ...(ha ? { ha } : {}), beyond: (req, reply) => versions(marathon, req, reply) });
+  const view = marathon.readModel();
+  registerMarathonReadRoutes(app, view, { ...(ha ? { ha } : {}), beyond: (req, reply) => versions(marathon, req, reply) });
 
   app.delete('/v2/leader', (_req, reply) => {
     // Only an elected Marathon answers here (a standby's proxy sends the request on to the leader). Without --zk
@@ -39,7 +40,7 @@ export function registerMarathonRoutes(app: FastifyInstance, marathon: MarathonS
       const result = await marathon.createApp(parseBody(req), flag(req.query as Query, 'force'), originOf(req));
       const created = result.app as AppDefinition;
       reply.code(201).header('Location', `/v2/apps${created.id}`).header('Marathon-Deployment-Id', result.deploymentId);
-      return { ...appInfo(marathon.readModel(), created, new Set()), deployments: [{ id: result.deploymentId }] };
+      return { ...appInfo(view, created, new Set()), deployments: [{ id: result.deploymentId }] };
     }),
   );
   app.put('/v2/apps/*', (req, reply) => appsChange(marathon, req, reply, 'PUT'));
