@@ -111,7 +111,7 @@ const MAX_RESTARTS = 10;
  * proxies to the elected leader (`setLeader`) until `lead` hands it this Marathon's service; `standby` takes it back.
  */
 export class MarathonApiThread {
-  private readonly figureRequests = new Map<number, (f: ApiThreadFigures) => void>();
+  private readonly figureRequests = new Map<number, { resolve: (f: ApiThreadFigures) => void; reject: (err: Error) => void }>();
   private nextFigures = 0;
   private worker: Worker | undefined;
   private leading: Leading | undefined;
@@ -217,7 +217,7 @@ export class MarathonApiThread {
       if (m.t === 'request') this.answer(m);
       else if (m.t === 'events') this.leading?.feed.forwardEvents(m.wanted);
       else if (m.t === 'figures') {
-        this.figureRequests.get(m.id)?.(m.figures);
+        this.figureRequests.get(m.id)?.resolve(m.figures);
         this.figureRequests.delete(m.id);
       } else if (m.t === 'error') log.error(`Marathon API thread: ${m.message}`);
     });
@@ -226,6 +226,8 @@ export class MarathonApiThread {
       if (this.disposed || this.worker !== w) return;
       // The thread died (an uncaught error, or it was terminated): Marathon keeps running, so its API must come back.
       this.worker = undefined;
+      for (const r of this.figureRequests.values()) r.reject(new Error(`the Marathon API thread exited with ${code}`));
+      this.figureRequests.clear();
       log.error(`The Marathon API thread exited with ${code}; starting another on port ${this.port}`);
       this.scheduleRestart(0);
     });
@@ -278,9 +280,11 @@ export class MarathonApiThread {
   /** figures asks the API thread how it has been doing (since it started, or since the last `reset`). */
   figures(reset = false): Promise<ApiThreadFigures> {
     const id = ++this.nextFigures;
-    return new Promise((resolve) => {
-      this.figureRequests.set(id, resolve);
-      this.worker?.postMessage({ t: 'figures', id, reset } satisfies ToApiThread);
+    const worker = this.worker;
+    if (!worker) return Promise.reject(new Error('the Marathon API thread is not running'));
+    return new Promise((resolve, reject) => {
+      this.figureRequests.set(id, { resolve, reject });
+      worker.postMessage({ t: 'figures', id, reset } satisfies ToApiThread);
     });
   }
 
